@@ -1,0 +1,76 @@
+"""Sphinx configuration for the histbp site."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+ROOT = DOCS.parent
+sys.path.insert(0, str(DOCS / "_ext"))
+
+import histbp  # noqa: E402
+
+project = "histbp: an executable history of backpropagation"
+author = "The histbp developers"
+copyright = "2026, the histbp developers"
+release = version = histbp.__version__
+
+extensions = [
+    "myst_nb",
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.mathjax",
+    "sphinxcontrib.bibtex",
+    "sphinx_copybutton",
+    "histbp_bibstyle",
+    "histbp_timeline",
+]
+
+exclude_patterns = ["_build", "**.ipynb_checkpoints", "Thumbs.db", ".DS_Store"]
+nitpicky = True
+
+# --- MyST and executed notebooks ---------------------------------------------------
+myst_enable_extensions = ["amsmath", "colon_fence", "deflist", "dollarmath"]
+myst_heading_anchors = 3
+# "force" re-runs every cell (CI, hosted builds); "cache" reuses unchanged results.
+nb_execution_mode = os.environ.get("HISTBP_NB_EXECUTION", "force")
+nb_execution_cache_path = str(DOCS / "_build" / ".jupyter_cache")
+nb_execution_raise_on_error = True
+nb_execution_show_tb = True
+nb_execution_timeout = 120
+nb_merge_streams = True
+
+# --- Bibliography -------------------------------------------------------------------
+bibtex_bibfiles = [str(ROOT / "references.bib")]
+bibtex_default_style = "histbp"
+bibtex_reference_style = "author_year"
+
+# --- API reference ------------------------------------------------------------------
+autodoc_typehints = "description"
+autodoc_member_order = "bysource"
+autosummary_generate = False
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+# Types named in numpy docstrings that have no page of their own on this site.
+nitpick_ignore_regex = [
+    ("py:class", r"(numpy\.)?(typing\.)?(ndarray|ArrayLike|NDArray|floating|float64)"),
+    ("py:class", r"array_like|array-like|callable|optional|default.*|shape .*"),
+    ("py:class", r"(collections\.abc\.)?(Callable|Sequence|Iterable|Iterator)"),
+    ("py:class", r"histbp\..*\._.*"),
+]
+
+# --- HTML ---------------------------------------------------------------------------
+html_theme = "sphinx_book_theme"
+html_title = "histbp"
+html_static_path = ["_static"]
+html_css_files = ["histbp.css"]
+html_theme_options = {
+    "show_toc_level": 2,
+    "use_download_button": True,
+    "home_page_in_toc": True,
+}
+copybutton_selector = "div.cell_input div.highlight pre"

@@ -1,0 +1,354 @@
+"""The dated entries of the history of backpropagation, held once, as data.
+
+Everything else on the site is derived from or checked against :data:`ENTRIES`: the
+timeline table on the landing page, the previous/next links on each entry page, and
+the tests that hold each page to its citations and implementations.
+
+Examples
+--------
+>>> from histbp import timeline
+>>> timeline.get("linnainmaa").year
+1970
+>>> [e.slug for e in timeline.ENTRIES][:3]
+['leibniz', 'lhopital', 'euler']
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = ["ENTRIES", "STRANDS", "Entry", "by_page", "get", "neighbours"]
+
+#: The strands the entries belong to, in the order the site presents them.
+STRANDS: Final = (
+    "calculus and descent",
+    "stochastic approximation",
+    "optimal control",
+    "reverse mode",
+    "neural networks",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One dated entry of the timeline.
+
+    Attributes
+    ----------
+    slug
+        Short unique identifier, also the last part of the page name.
+    year
+        The year used to place and sort the entry.
+    date
+        The date as the page shows it (``"1953/1957"`` where two dates matter).
+    people
+        The people credited, in the order of the publication.
+    title
+        A short title of what was done.
+    strand
+        One of :data:`STRANDS`.
+    cite_keys
+        Keys into ``references.bib``; the first is the primary source.
+    summary
+        One sentence on what the entry contributed.
+    implementations
+        Dotted names of the ``histbp`` callables that run the method; empty until
+        the method is implemented.
+    """
+
+    slug: str
+    year: int
+    date: str
+    people: tuple[str, ...]
+    title: str
+    strand: str
+    cite_keys: tuple[str, ...]
+    summary: str
+    implementations: tuple[str, ...] = ()
+
+    @property
+    def page(self) -> str:
+        """The Sphinx document name of the entry's page, e.g. ``timeline/1970-...``."""
+        return f"timeline/{self.year}-{self.slug}"
+
+    @property
+    def implemented(self) -> bool:
+        """Whether the entry's method is implemented in ``histbp`` yet."""
+        return bool(self.implementations)
+
+
+def _entry(
+    slug: str,
+    year: int,
+    people: tuple[str, ...],
+    title: str,
+    strand: str,
+    cite_keys: tuple[str, ...],
+    summary: str,
+    *,
+    date: str | None = None,
+    implementations: tuple[str, ...] = (),
+) -> Entry:
+    return Entry(
+        slug=slug,
+        year=year,
+        date=date or str(year),
+        people=people,
+        title=title,
+        strand=strand,
+        cite_keys=cite_keys,
+        summary=summary,
+        implementations=implementations,
+    )
+
+
+_CALCULUS, _STOCHASTIC, _CONTROL, _REVERSE, _NETS = STRANDS
+
+#: Every entry of the timeline, in chronological order.
+ENTRIES: Final[tuple[Entry, ...]] = (
+    _entry(
+        "leibniz", 1676, ("Gottfried Wilhelm Leibniz",),
+        "The chain rule", _CALCULUS, ("leibniz2007", "rodriguez2010"),
+        "The derivative of a function of a function, written down in a 1676 memoir.",
+    ),
+    _entry(
+        "lhopital", 1696, ("Guillaume de l'Hôpital",),
+        "The first textbook of the differential calculus", _CALCULUS,
+        ("lhopital1696",),
+        "Leibniz's rules, including the chain rule, taught in a book, with the "
+        "limit rule that now carries l'Hôpital's name.",
+    ),
+    _entry(
+        "euler", 1744, ("Leonhard Euler",),
+        "The calculus of variations", _CALCULUS, ("euler1744",),
+        "Curves that minimise an integral, characterised by what became the "
+        "Euler-Lagrange equation.",
+    ),
+    _entry(
+        "cauchy", 1847, ("Augustin-Louis Cauchy",),
+        "Gradient descent", _CALCULUS, ("cauchy1847", "lemarechal2012"),
+        "Solving a system of equations by stepping down the gradient of the sum of "
+        "its squared residuals.",
+        implementations=(
+            "histbp.optimize.steepest_descent_quadratic",
+            "histbp.optimize.steepest_descent",
+            "histbp.optimize.solve_system",
+            "histbp.optimize.kantorovich_rate",
+            "histbp.optimize.worst_case_start",
+        ),
+    ),
+    _entry(
+        "hadamard", 1908, ("Jacques Hadamard",),
+        "Descent for the clamped plate", _CALCULUS, ("hadamard1908",),
+        "Gradient descent proposed in function space, for the equilibrium of a "
+        "clamped elastic plate.",
+    ),
+    _entry(
+        "robbins-monro", 1951, ("Herbert Robbins", "Sutton Monro"),
+        "Stochastic approximation", _STOCHASTIC, ("robbins1951",),
+        "Finding the root of a function seen only through noise, with steps that "
+        "shrink just fast enough.",
+    ),
+    _entry(
+        "kiefer-wolfowitz", 1952, ("Jack Kiefer", "Jacob Wolfowitz"),
+        "Stochastic estimation of a maximum", _STOCHASTIC, ("kiefer1952",),
+        "Climbing a noisy function with finite-difference gradient estimates.",
+    ),
+    _entry(
+        "bellman", 1953, ("Richard Bellman",),
+        "Dynamic programming", _CONTROL, ("bellman1953", "bellman1957"),
+        "Optimal decisions computed backwards, stage by stage, from the end.",
+        date="1953/1957",
+    ),
+    _entry(
+        "kelley", 1960, ("Henry J. Kelley",),
+        "Gradient theory of optimal flight paths", _CONTROL, ("kelley1960",),
+        "Steepest descent on a control history, with gradients from adjoint "
+        "equations integrated backwards in time.",
+    ),
+    _entry(
+        "bryson", 1961, ("Arthur E. Bryson",),
+        "A gradient method for multi-stage allocation", _CONTROL,
+        ("bryson1961", "bryson1962steepest"),
+        "Gradients of a multi-stage process obtained by passing multipliers from "
+        "the last stage back to the first.",
+    ),
+    _entry(
+        "pontryagin", 1961,
+        ("Lev Pontryagin", "Vladimir Boltyanskii", "Revaz Gamkrelidze",
+         "Evgenii Mishchenko"),
+        "The maximum principle", _CONTROL, ("pontryagin1962",),
+        "Necessary conditions for optimal control through a Hamiltonian and "
+        "costates that run backwards in time.",
+    ),
+    _entry(
+        "dreyfus-variational", 1962, ("Stuart E. Dreyfus",),
+        "Variational problems by the chain rule", _CONTROL, ("dreyfus1962",),
+        "The backward recursion for the gradient derived from the chain rule "
+        "alone.",
+    ),
+    _entry(
+        "wilkinson", 1965, ("James H. Wilkinson",),
+        "Rounding-error and perturbation analysis", _REVERSE, ("wilkinson1965",),
+        "First-order perturbation theory for eigenvalues and the backward view of "
+        "rounding errors.",
+    ),
+    _entry(
+        "ivakhnenko-lapa", 1965, ("Alexey Ivakhnenko", "Valentin Lapa"),
+        "The group method of data handling", _NETS,
+        ("ivakhnenko1965", "ivakhnenko1968", "ivakhnenko1971"),
+        "Deep networks of polynomial units grown layer by layer by regression and "
+        "pruned on held-out data.",
+    ),
+    _entry(
+        "tsypkin", 1966, ("Yakov Tsypkin",),
+        "Gradient-based on-line learning", _STOCHASTIC,
+        ("tsypkin1966", "tsypkin1971"),
+        "Adaptation of a system's parameters by stochastic gradient steps, one "
+        "observation at a time.",
+    ),
+    _entry(
+        "amari-saito", 1967, ("Shun'ichi Amari", "Hiroshi Saito"),
+        "Stochastic gradient descent for multilayer perceptrons", _NETS,
+        ("amari1967", "amari1968", "saito1967"),
+        "A multilayer classifier trained end to end by stochastic gradient descent "
+        "learned internal representations.",
+    ),
+    _entry(
+        "bryson-ho", 1969, ("Arthur E. Bryson", "Yu-Chi Ho"),
+        "Applied Optimal Control", _CONTROL, ("brysonho1969",),
+        "The textbook that set out the adjoint gradient method for engineers.",
+    ),
+    _entry(
+        "linnainmaa", 1970, ("Seppo Linnainmaa",),
+        "The reverse mode of automatic differentiation", _REVERSE,
+        ("linnainmaa1970", "linnainmaa1976"),
+        "Derivatives of a program's output with respect to every intermediate "
+        "value, in one backward sweep over a recorded tape.",
+    ),
+    _entry(
+        "ostrovskii", 1971,
+        ("G. M. Ostrovskii", "Yu. M. Volin", "W. W. Borisov"),
+        "Reverse derivatives for process models", _REVERSE, ("ostrovskii1971",),
+        "Reverse accumulation of derivatives for chemical-process models, in a "
+        "journal.",
+    ),
+    _entry(
+        "dreyfus-control", 1973, ("Stuart E. Dreyfus",),
+        "Backpropagation to adapt control parameters", _CONTROL, ("dreyfus1973",),
+        "Controller parameters adapted along gradients computed by a backward "
+        "sweep.",
+    ),
+    _entry(
+        "werbos-thesis", 1974, ("Paul J. Werbos",),
+        "Ordered derivatives", _REVERSE, ("werbos1974",),
+        "Total derivatives of a target through an ordered system of equations, "
+        "summed backwards.",
+    ),
+    _entry(
+        "amari-association", 1977, ("Shun'ichi Amari",),
+        "Neural theory of association and concept formation", _NETS,
+        ("amari1977",),
+        "Gradient descent for learning in multilayer networks, in a theory of "
+        "associative memory.",
+    ),
+    _entry(
+        "speelpenning", 1980, ("Bert Speelpenning",),
+        "Compiling fast partial derivatives", _REVERSE, ("speelpenning1980",),
+        "A program that reads a program and writes another that computes its "
+        "gradient by a reverse sweep.",
+    ),
+    _entry(
+        "werbos-networks", 1982, ("Paul J. Werbos",),
+        "Backpropagation applied to neural networks", _NETS, ("werbos1982",),
+        "Efficient reverse-mode gradients proposed for training neural networks.",
+    ),
+    _entry(
+        "parker-lecun", 1985, ("David B. Parker", "Yann LeCun"),
+        "Learning-logic and an asymmetric threshold network", _NETS,
+        ("parker1985", "lecun1985"),
+        "Two further independent formulations of error backpropagation for "
+        "networks.",
+    ),
+    _entry(
+        "rumelhart-hinton-williams", 1985,
+        ("David E. Rumelhart", "Geoffrey E. Hinton", "Ronald J. Williams"),
+        "Learning internal representations by error propagation", _NETS,
+        ("rumelhart1985", "rumelhart1986"),
+        "Experiments showing that backpropagation gives hidden units useful "
+        "internal representations.",
+        date="1985/1986",
+    ),
+    _entry(
+        "schmidhuber-chunker", 1991, ("Jürgen Schmidhuber",),
+        "The neural sequence chunker", _NETS,
+        ("schmidhuber1991chunkers", "schmidhuber1992", "schmidhuber1993habilitation",
+         "schmidhuber1993continuous", "schmidhuber2021pretraining"),
+        "A hierarchy of recurrent networks pre-trained without supervision to "
+        "compress sequences, then distilled into one net.",
+    ),
+    _entry(
+        "hinton-salakhutdinov", 2006, ("Geoffrey E. Hinton", "Ruslan Salakhutdinov"),
+        "Layer-wise pre-training of deep networks", _NETS, ("hinton2006",),
+        "Stacks of restricted Boltzmann machines trained one layer at a time, then "
+        "fine-tuned by backpropagation.",
+    ),
+    _entry(
+        "ciresan", 2010,
+        ("Dan Ciresan", "Ueli Meier", "Luca Maria Gambardella",
+         "Jürgen Schmidhuber"),
+        "Deep, big, simple nets trained by plain backpropagation", _NETS,
+        ("ciresan2010",),
+        "Plain on-line backpropagation with deformed training images set an "
+        "MNIST record without pre-training.",
+    ),
+    _entry(
+        "griewank", 2012, ("Andreas Griewank",),
+        "Who invented the reverse mode?", _REVERSE, ("griewank2012",),
+        "A history of the reverse mode and its cheap-gradient principle.",
+    ),
+)
+
+_BY_SLUG: Final = {entry.slug: entry for entry in ENTRIES}
+_BY_PAGE: Final = {entry.page: entry for entry in ENTRIES}
+
+
+def get(slug: str) -> Entry:
+    """Return the entry with the given slug.
+
+    Parameters
+    ----------
+    slug
+        The entry's slug, e.g. ``"linnainmaa"``.
+
+    Returns
+    -------
+    Entry
+        The entry.
+
+    Raises
+    ------
+    KeyError
+        If no entry has that slug; the message suggests the closest slugs.
+    """
+    try:
+        return _BY_SLUG[slug]
+    except KeyError:
+        close = difflib.get_close_matches(str(slug), _BY_SLUG, n=3, cutoff=0.4)
+        hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
+        raise KeyError(f"no timeline entry has the slug {slug!r}{hint}") from None
+
+
+def by_page(page: str) -> Entry | None:
+    """Return the entry whose page is the Sphinx document ``page``, or ``None``."""
+    return _BY_PAGE.get(page)
+
+
+def neighbours(slug: str) -> tuple[Entry | None, Entry | None]:
+    """Return the entries before and after ``slug`` in the timeline."""
+    index = ENTRIES.index(get(slug))
+    before = ENTRIES[index - 1] if index > 0 else None
+    after = ENTRIES[index + 1] if index + 1 < len(ENTRIES) else None
+    return before, after
