@@ -25,9 +25,17 @@ def _bootstrap_nox() -> None:
         if not (BOOTSTRAP / "nox").is_dir():
             print(f"nox is not installed: installing it into {BOOTSTRAP}", flush=True)
             subprocess.run(
-                [sys.executable, "-m", "pip", "install", "--quiet",
-                 "--disable-pip-version-check", "--target", str(BOOTSTRAP),
-                 "nox[uv]>=2025.2.9"],
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "--target",
+                    str(BOOTSTRAP),
+                    "nox[uv]>=2025.2.9",
+                ],
                 check=True,
             )
         sys.path.insert(0, str(BOOTSTRAP))
@@ -54,8 +62,11 @@ os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
 
 
 def _install(session: nox.Session, *groups: str) -> None:
-    deps = [dep for group in groups
-            for dep in nox.project.dependency_groups(PYPROJECT, group)]
+    deps = [
+        dep
+        for group in groups
+        for dep in nox.project.dependency_groups(PYPROJECT, group)
+    ]
     session.install("-e", ".", *deps)
 
 
@@ -79,8 +90,16 @@ def docs(session: nox.Session) -> None:
     if mode == "force" and (BUILD / "html").exists():
         shutil.rmtree(BUILD / "html")
     session.run(
-        "sphinx-build", "-W", "--keep-going", "-n", "-b", "html",
-        "-d", str(BUILD / "doctrees"), str(DOCS), str(BUILD / "html"),
+        "sphinx-build",
+        "-W",
+        "--keep-going",
+        "-n",
+        "-b",
+        "html",
+        "-d",
+        str(BUILD / "doctrees"),
+        str(DOCS),
+        str(BUILD / "html"),
         env=env,
     )
     session.log(f"Site built: {BUILD / 'html' / 'index.html'}")

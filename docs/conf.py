@@ -42,6 +42,12 @@ nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_timeout = 120
 nb_merge_streams = True
+# A kernel costs more than a second to start: pages without code cells skip it.
+nb_execution_excludepatterns = sorted(
+    str(page.relative_to(DOCS))
+    for page in DOCS.rglob("*.md")
+    if "_build" not in page.parts and "```{code-cell}" not in page.read_text("utf-8")
+)
 
 # --- Bibliography -------------------------------------------------------------------
 bibtex_bibfiles = [str(ROOT / "references.bib")]

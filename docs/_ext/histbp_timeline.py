@@ -50,8 +50,10 @@ def _table(headers: list[str], rows: list[list[nodes.Node]], widths: list[int]):
         row = nodes.row()
         for cell in cells:
             entry = nodes.entry()
-            entry += cell if isinstance(cell, nodes.paragraph) else nodes.paragraph(
-                "", "", cell
+            entry += (
+                cell
+                if isinstance(cell, nodes.paragraph)
+                else nodes.paragraph("", "", cell)
             )
             row += entry
         body += row

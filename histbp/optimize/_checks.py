@@ -1,0 +1,118 @@
+"""Input checks shared by the descent methods; each error names the problem."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "as_finite_vector",
+    "as_scalar",
+    "as_spd_system",
+    "check_callable",
+    "check_positive_int",
+    "check_real",
+]
+
+
+def check_callable(obj: Any, name: str) -> None:
+    """Raise ``TypeError`` unless ``obj`` can be called."""
+    if not callable(obj):
+        raise TypeError(f"{name} must be callable, got {type(obj).__name__}")
+
+
+def check_positive_int(value: Any, name: str) -> int:
+    """Return ``value`` as an ``int``, or raise unless it is a positive integer."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value}")
+    return int(value)
+
+
+def check_real(
+    value: Any,
+    name: str,
+    *,
+    low: float = -np.inf,
+    high: float = np.inf,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """Return ``value`` as a finite ``float`` lying in the given interval."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    v = float(value)
+    too_low = v <= low if low_open else v < low
+    too_high = v >= high if high_open else v > high
+    if not np.isfinite(v) or too_low or too_high:
+        left = "(" if low_open else "["
+        right = ")" if high_open else "]"
+        raise ValueError(f"{name} must lie in {left}{low}, {high}{right}, got {v}")
+    return v
+
+
+def as_finite_vector(
+    value: Any, name: str, size: int | None = None, context: str = ""
+) -> np.ndarray:
+    """Return ``value`` as a finite 1-D float array, of length ``size`` if given.
+
+    ``context`` is appended to the shape-mismatch message, e.g. ``"A has shape
+    (2, 2)"``, so that the error names both shapes involved.
+    """
+    arr = np.array(value, dtype=float)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {arr.shape}")
+    if size is not None and arr.shape != (size,):
+        but = f" but {context}" if context else ""
+        raise ValueError(
+            f"{name} has shape {arr.shape}{but}; expected {name} of shape ({size},)"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains non-finite values")
+    return arr
+
+
+def as_spd_system(A: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``A`` and ``b`` as float arrays after checking ``A`` is SPD.
+
+    ``A`` must be a square, finite, symmetric positive-definite matrix and ``b`` a
+    finite vector with one entry per row of ``A``.
+    """
+    A = np.array(A, dtype=float)
+    if A.ndim != 2 or A.shape[0] != A.shape[1] or A.shape[0] == 0:
+        raise ValueError(f"A must be a non-empty square matrix, got shape {A.shape}")
+    if not np.all(np.isfinite(A)):
+        raise ValueError("A contains non-finite values")
+    b = np.array(b, dtype=float)
+    if b.shape != (A.shape[0],):
+        raise ValueError(
+            f"b has shape {b.shape} but A has shape {A.shape}; "
+            f"expected b of shape ({A.shape[0]},)"
+        )
+    if not np.all(np.isfinite(b)):
+        raise ValueError("b contains non-finite values")
+    scale = float(np.max(np.abs(A)))
+    if float(np.max(np.abs(A - A.T))) > 1e-10 * scale:
+        raise ValueError("A must be symmetric positive definite; it is not symmetric")
+    try:
+        np.linalg.cholesky(A)
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            "A must be symmetric positive definite; it is not positive definite"
+        ) from None
+    return A, b
+
+
+def as_scalar(value: Any, name: str) -> float:
+    """Return ``value`` as a ``float``, or raise unless it is a real scalar."""
+    if np.ndim(value) != 0:
+        raise ValueError(f"{name} must return a scalar, got shape {np.shape(value)}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must return a real number, got {type(value).__name__}"
+        ) from None

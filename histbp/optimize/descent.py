@@ -1,0 +1,164 @@
+"""Steepest descent on a general smooth function, with Armijo backtracking."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from histbp.optimize._checks import (
+    as_finite_vector,
+    as_scalar,
+    check_callable,
+    check_positive_int,
+    check_real,
+)
+from histbp.optimize.linesearch import armijo_backtracking
+from histbp.optimize.result import DescentResult
+
+__all__ = ["steepest_descent"]
+
+
+def steepest_descent(
+    f: Callable[[np.ndarray], Any],
+    grad: Callable[[np.ndarray], Any],
+    x0: Any,
+    *,
+    max_steps: int = 1000,
+    tol: float = 1e-10,
+    c1: float = 1e-4,
+    shrink: float = 0.5,
+    initial_step: float = 1.0,
+) -> DescentResult:
+    """Minimise ``f`` by stepping along ``-grad(x)`` with an Armijo line search.
+
+    At each iterate the gradient ``g`` is evaluated; if ``|g| <= tol`` the run
+    stops, otherwise :func:`armijo_backtracking` picks a step ``t`` (starting from
+    ``initial_step`` each time) with ``f(x - t g) <= f(x) - c1 t |g|^2`` and the
+    point moves to ``x - t g``. If the step shrinks until ``x - t g`` equals ``x``
+    in floating point the run stops early with ``converged=False``.
+
+    Parameters
+    ----------
+    f
+        Objective, mapping a point of shape ``(n,)`` to a real scalar.
+    grad
+        Gradient of ``f``, mapping a point of shape ``(n,)`` to an array of shape
+        ``(n,)``. Any callable will do, e.g. a hand-written gradient or one built
+        by reverse-mode differentiation.
+    x0
+        Starting point, a 1-D array of shape ``(n,)``.
+    max_steps
+        Largest number of steps to take; a positive integer.
+    tol
+        Stop once the Euclidean norm of the gradient is at most ``tol``.
+    c1
+        Armijo's sufficient-decrease constant, in ``(0, 1)``.
+    shrink
+        Backtracking factor, in ``(0, 1)``.
+    initial_step
+        First step tried at every iterate, positive.
+
+    Returns
+    -------
+    DescentResult
+        Final point, the path of iterates, ``f`` along it, whether the gradient
+        tolerance was met, and the number of steps.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` or ``grad`` is not callable, or a numeric option has the wrong
+        type.
+    ValueError
+        If ``x0`` is not a 1-D array or contains non-finite values, if an option is
+        out of range, if ``f(x0)`` is not finite, or if ``grad`` returns the wrong
+        shape or non-finite values (the message names the step).
+
+    References
+    ----------
+    Cauchy (1847) [cauchy1847]; Armijo (1966) [armijo1966];
+    Lemaréchal (2012) [lemarechal2012].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> res = steepest_descent(lambda x: float(x @ x), lambda x: 2 * x, [3.0, -4.0])
+    >>> res.steps, res.x.tolist()
+    (1, [0.0, 0.0])
+    """
+    check_callable(f, "f")
+    check_callable(grad, "grad")
+    x = as_finite_vector(x0, "x0")
+    return _descend(
+        f,
+        grad,
+        x,
+        max_steps=max_steps,
+        tol=tol,
+        c1=c1,
+        shrink=shrink,
+        initial_step=initial_step,
+        grad_name="grad",
+    )
+
+
+def _descend(
+    f: Callable[[np.ndarray], Any],
+    grad: Callable[[np.ndarray], Any],
+    x: np.ndarray,
+    *,
+    max_steps: int,
+    tol: float,
+    c1: float,
+    shrink: float,
+    initial_step: float,
+    grad_name: str,
+) -> DescentResult:
+    """Run the descent loop; ``grad_name`` is how errors refer to the gradient."""
+    max_steps = check_positive_int(max_steps, "max_steps")
+    tol = check_real(tol, "tol", low=0.0)
+    c1 = check_real(c1, "c1", low=0.0, high=1.0, low_open=True, high_open=True)
+    shrink = check_real(
+        shrink, "shrink", low=0.0, high=1.0, low_open=True, high_open=True
+    )
+    initial_step = check_real(initial_step, "initial_step", low=0.0, low_open=True)
+
+    fx = as_scalar(f(x), "f")
+    if not np.isfinite(fx):
+        raise ValueError(f"f(x0) is not finite (got {fx})")
+
+    def gradient(point: np.ndarray, step: int) -> np.ndarray:
+        g = np.asarray(grad(point), dtype=float)
+        if g.shape != x.shape:
+            raise ValueError(
+                f"{grad_name} returned shape {g.shape} at step {step}; "
+                f"expected {x.shape}"
+            )
+        if not np.all(np.isfinite(g)):
+            raise ValueError(f"{grad_name} returned non-finite values at step {step}")
+        return g
+
+    path = [x.copy()]
+    values = [fx]
+    g = gradient(x, 0)
+    steps = 0
+    while steps < max_steps and np.linalg.norm(g) > tol:
+        found = armijo_backtracking(
+            f, x, fx, g, c1=c1, shrink=shrink, initial_step=initial_step
+        )
+        if found is None:
+            break
+        _, x, fx = found
+        steps += 1
+        path.append(x.copy())
+        values.append(fx)
+        g = gradient(x, steps)
+    return DescentResult(
+        x=x,
+        path=np.array(path),
+        values=np.array(values),
+        converged=bool(np.linalg.norm(g) <= tol),
+        steps=steps,
+    )
