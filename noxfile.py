@@ -32,6 +32,7 @@ def _bootstrap_nox() -> None:
                     "install",
                     "--quiet",
                     "--disable-pip-version-check",
+                    "--root-user-action=ignore",
                     "--target",
                     str(BOOTSTRAP),
                     "nox[uv]>=2025.2.9",

@@ -87,7 +87,7 @@ class TimelineToctree(TocTree):
     """A toctree of every entry page, in the registry's (chronological) order."""
 
     def run(self) -> list[nodes.Node]:
-        lines = [f"/{entry.page}" for entry in timeline.ENTRIES]
+        lines = [f"{e.date} · {e.title} </{e.page}>" for e in timeline.ENTRIES]
         self.content = StringList(lines, source="histbp.timeline")
         return super().run()
 
