@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp.optimize._checks import as_finite_vector, check_callable
+from histbp._checks import as_finite_vector, check_callable
 from histbp.optimize.descent import _descend
 from histbp.optimize.result import SystemResult
 

@@ -1,4 +1,4 @@
-"""Input checks shared by the descent methods; each error names the problem."""
+"""Input checks shared across histbp; each error names the problem and the argument."""
 
 from __future__ import annotations
 
