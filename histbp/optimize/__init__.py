@@ -10,11 +10,20 @@ system of equations (:func:`solve_system`). :func:`kantorovich_rate` and
 :func:`worst_case_start` give the sharp bound on its speed and the start that
 attains it.
 
+The same package holds the descent and stochastic-approximation entries that
+followed: Hadamard's descent on the energy of a clamped plate
+(:func:`clamped_plate_descent`), Robbins and Monro's root finding and Kiefer and
+Wolfowitz's maximum finding from noisy observations (:func:`robbins_monro`,
+:func:`kiefer_wolfowitz`), and Tsypkin's on-line gradient learning with its
+least-mean-squares case (:func:`tsypkin_learning`, :func:`lms`).
+
 References
 ----------
 Cauchy (1847) [cauchy1847]; Lemaréchal (2012) [lemarechal2012];
 Armijo (1966) [armijo1966]; Kantorovich (1948) [kantorovich1948];
-Nocedal and Wright (2006) [nocedal2006].
+Nocedal and Wright (2006) [nocedal2006]; Hadamard (1908) [hadamard1908];
+Robbins and Monro (1951) [robbins1951]; Kiefer and Wolfowitz (1952) [kiefer1952];
+Tsypkin (1966) [tsypkin1966]; Tsypkin (1971) [tsypkin1971].
 """
 
 from histbp.optimize.descent import steepest_descent
@@ -25,20 +34,52 @@ from histbp.optimize.kantorovich import (
     worst_case_start,
 )
 from histbp.optimize.linesearch import armijo_backtracking
+from histbp.optimize.lms import (
+    LearningResult,
+    WienerSolution,
+    lms,
+    tsypkin_learning,
+    wiener_solution,
+)
+from histbp.optimize.plate import (
+    PlateResult,
+    clamped_plate_descent,
+    clamped_plate_energy,
+    clamped_plate_matrix,
+)
 from histbp.optimize.quadratic import quadratic_value, steepest_descent_quadratic
 from histbp.optimize.result import DescentResult, SystemResult
+from histbp.optimize.stochastic import (
+    ApproximationResult,
+    kiefer_wolfowitz,
+    robbins_monro,
+    step_sizes,
+)
 from histbp.optimize.system import solve_system
 
 __all__ = [
+    "ApproximationResult",
     "DescentResult",
+    "LearningResult",
+    "PlateResult",
     "SystemResult",
+    "WienerSolution",
     "armijo_backtracking",
+    "clamped_plate_descent",
+    "clamped_plate_energy",
+    "clamped_plate_matrix",
     "contraction_factors",
     "kantorovich_rate",
+    "kiefer_wolfowitz",
+    "lms",
     "optimality_gaps",
     "quadratic_value",
+    "robbins_monro",
     "solve_system",
     "steepest_descent",
     "steepest_descent_quadratic",
+    "step_sizes",
+    "tsypkin_learning",
+    "wiener_solution",
     "worst_case_start",
 ]
