@@ -346,7 +346,8 @@ def first_order_variance(tape: Tape, output: Variable) -> float:
 def horner(coeffs: Sequence[float], x: Any) -> Any:
     """Return ``coeffs[0] x**d + ... + coeffs[d]`` by Horner's scheme.
 
-    Uses only ``*`` and ``+``, so ``x`` may be a :class:`~histbp.autodiff.linnainmaa.Variable` of a tape.
+    Uses only ``*`` and ``+``, so ``x`` may be a
+    :class:`~histbp.autodiff.linnainmaa.Variable` of a tape.
     The first-order error caused by a relative error ``e_x`` of ``x`` is
     ``x p'(x) e_x``, which :func:`relative_sensitivities` returns for the row of
     ``x``.

@@ -1,0 +1,331 @@
+"""The user-facing transformations: grad, value_and_grad, vjp, jvp, jacobian.
+
+Reverse mode (``grad``, ``value_and_grad``, ``vjp``) runs the function once on
+:class:`~histbp.autodiff.traced.Traced` inputs, recording a tape, then sweeps the
+tape backwards once per cotangent: the gradient of a scalar costs a small
+constant times the function itself, whatever the number of inputs (Linnainmaa
+1970). Forward mode (``jvp``) runs the function on
+:class:`~histbp.autodiff.dual.Dual` inputs and yields one directional derivative
+per run. ``jacobian`` builds a full Jacobian either way: one VJP per output
+component, or one JVP per input component.
+
+Derivatives are first order only: calling one of these inside a function being
+differentiated raises :class:`~histbp.autodiff.errors.NestedDifferentiationError`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from histbp._checks import check_callable
+from histbp.autodiff.arguments import (
+    as_input,
+    as_output,
+    check_argnum,
+    finalize,
+    normalize_argnum,
+)
+from histbp.autodiff.dual import Dual
+from histbp.autodiff.session import tracing
+from histbp.autodiff.tape import Tape
+from histbp.autodiff.traced import Traced
+
+__all__ = ["grad", "jacobian", "jvp", "value_and_grad", "vjp"]
+
+
+def _trace(
+    f: Callable[..., Any],
+    args: Sequence[Any],
+    kwargs: dict[str, Any],
+    positions: Sequence[int],
+    who: str,
+) -> tuple[Tape, list[Any], Any]:
+    """Run ``f`` with the arguments at ``positions`` traced on a fresh tape.
+
+    Returns the tape, the converted inputs (in the order of ``positions``) and
+    ``f``'s output; the tape's first ``len(positions)`` nodes are the inputs.
+    """
+    tape = Tape()
+    call = list(args)
+    inputs = []
+    with tracing(who):
+        for n in positions:
+            x = as_input(call[n], f"argument {n}")
+            inputs.append(x)
+            call[n] = Traced(x, tape.record(None, None, None), tape)
+        try:
+            out = f(*call, **kwargs)
+        finally:
+            tape.stop()
+    return tape, inputs, out
+
+
+def _backward(tape: Tape, out: Any, seed: Any, n_leaves: int, keep: bool) -> list[Any]:
+    """Cotangents of the leaves, or ``None`` each if ``out`` is not traced."""
+    if isinstance(out, Traced) and out.tape is tape:
+        return tape.backward(out.idx, seed, n_leaves, keep)
+    return [None] * n_leaves
+
+
+def value_and_grad(
+    f: Callable[..., Any], argnum: int | tuple[int, ...] = 0
+) -> Callable[..., tuple[Any, Any]]:
+    """Make a function returning ``f``'s value and its gradient.
+
+    Parameters
+    ----------
+    f
+        Function of one or more positional arguments returning a scalar (a
+        float or a 0-d array), written with numpy operations.
+    argnum
+        Position of the argument to differentiate with respect to, or a tuple
+        of positions (negative positions count from the end).
+
+    Returns
+    -------
+    Callable
+        Takes ``f``'s arguments and returns ``(value, gradient)``, where the
+        gradient has the shape and dtype of the argument (a Python float for a
+        Python float or int argument), or is a tuple of such gradients when
+        ``argnum`` is a tuple.
+
+    Raises
+    ------
+    ValueError
+        If ``f`` returns a non-scalar, or ``argnum`` is out of range.
+    TypeError
+        If a differentiated argument is not a float, an int or a numeric array.
+    """
+    check_callable(f, "f")
+    check_argnum(argnum)
+
+    @functools.wraps(f)
+    def value_and_grad_f(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
+        positions, single = normalize_argnum(argnum, len(args))
+        unique = tuple(dict.fromkeys(positions))
+        tape, inputs, out = _trace(f, args, kwargs, unique, "grad")
+        value = as_output(out, "grad")
+        if np.shape(value) != ():
+            raise ValueError(
+                "grad needs a scalar-valued function, but the function returned "
+                f"an array of shape {np.shape(value)}; use jacobian (or vjp with a "
+                "cotangent) for functions with non-scalar outputs"
+            )
+        cts = _backward(tape, out, 1.0, len(unique), keep=False)
+        grads = dict(zip(unique, map(finalize, cts, inputs), strict=True))
+        if single:
+            return value, grads[positions[0]]
+        return value, tuple(grads[n] for n in positions)
+
+    return value_and_grad_f
+
+
+def grad(
+    f: Callable[..., Any], argnum: int | tuple[int, ...] = 0
+) -> Callable[..., Any]:
+    """Make a function returning the gradient of scalar-valued ``f``.
+
+    Reverse mode: ``f`` runs once, recording a tape, and one backward sweep of
+    the tape yields the derivative with respect to every entry of the argument.
+
+    Parameters
+    ----------
+    f
+        Function of one or more positional arguments returning a scalar.
+    argnum
+        Position of the argument to differentiate with respect to, or a tuple
+        of positions (then the gradients come as a tuple).
+
+    Returns
+    -------
+    Callable
+        Takes ``f``'s arguments and returns the gradient; see
+        :func:`value_and_grad` for its type.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from histbp.autodiff import grad
+    >>> grad(lambda x: np.sum(x**2))(np.array([1.0, 2.0]))
+    array([2., 4.])
+    >>> grad(lambda x, y: x * y, argnum=(0, 1))(3.0, 4.0)
+    (4.0, 3.0)
+    """
+    value_and_grad_f = value_and_grad(f, argnum)
+
+    @functools.wraps(f)
+    def grad_f(*args: Any, **kwargs: Any) -> Any:
+        return value_and_grad_f(*args, **kwargs)[1]
+
+    return grad_f
+
+
+def _as_cotangent(cotangent: Any, value: Any) -> Any:
+    """Check a cotangent against the output ``value`` and convert it."""
+    if np.shape(cotangent) != np.shape(value):
+        raise ValueError(
+            f"the cotangent has shape {np.shape(cotangent)} but the function's "
+            f"output has shape {np.shape(value)}"
+        )
+    ct = np.array(cotangent, dtype=np.float64)  # a copy: never alias the caller's
+    return float(ct) if ct.ndim == 0 else ct
+
+
+def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..., Any]]:
+    """Evaluate ``f`` at ``primals`` and return its vector-Jacobian product.
+
+    Parameters
+    ----------
+    f
+        Function of ``len(primals)`` positional arguments returning a float or
+        an array.
+    *primals
+        The point: floats, ints or numeric arrays.
+
+    Returns
+    -------
+    value : Any
+        ``f(*primals)``.
+    vjp_fn : Callable
+        ``vjp_fn(cotangent)``, with ``cotangent`` of the output's shape, returns
+        a tuple with one cotangent per primal, ``cotangent @ J_i`` for the
+        Jacobian ``J_i`` of ``f`` with respect to primal ``i``. It may be called
+        any number of times; each call is one backward sweep of the same tape.
+    """
+    check_callable(f, "f")
+    n = len(primals)
+    tape, inputs, out = _trace(f, primals, {}, range(n), "vjp")
+    value = as_output(out, "vjp")
+
+    def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
+        cts = _backward(tape, out, _as_cotangent(cotangent, value), n, keep=True)
+        return tuple(map(finalize, cts, inputs))
+
+    return value, vjp_fn
+
+
+def _as_tangent(tangent: Any, x: Any, i: int) -> Any:
+    """Check a tangent against its primal ``x`` and convert it."""
+    t = as_input(tangent, f"tangent {i}")
+    if np.shape(t) != np.shape(x):
+        raise ValueError(
+            f"tangent {i} has shape {np.shape(t)} but primal {i} has shape "
+            f"{np.shape(x)}"
+        )
+    return float(t) if type(x) is float else t
+
+
+def jvp(
+    f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]
+) -> tuple[Any, Any]:
+    """Evaluate ``f`` and its directional derivative by forward mode.
+
+    Every value is carried with its tangent (a dual number) through ``f``; each
+    operation applies its JVP rule. Nothing is recorded.
+
+    Parameters
+    ----------
+    f
+        Function of ``len(primals)`` positional arguments.
+    primals
+        Tuple (or list) of the point's coordinates: floats, ints or arrays.
+    tangents
+        Tuple (or list) of directions, one per primal, of the same shapes.
+
+    Returns
+    -------
+    value : Any
+        ``f(*primals)``.
+    tangent_out : Any
+        ``sum_i J_i @ tangents[i]``, of the output's shape (a Python float for a
+        scalar output).
+    """
+    check_callable(f, "f")
+    for name, seq in (("primals", primals), ("tangents", tangents)):
+        if not isinstance(seq, tuple | list):
+            raise TypeError(
+                f"jvp takes {name} as a tuple, e.g. (x,), not {type(seq).__name__}"
+            )
+    if len(primals) != len(tangents):
+        raise ValueError(f"jvp got {len(primals)} primals but {len(tangents)} tangents")
+    with tracing("jvp"):
+        xs = [as_input(p, f"primal {i}") for i, p in enumerate(primals)]
+        ts = [
+            _as_tangent(t, x, i)
+            for i, (t, x) in enumerate(zip(tangents, xs, strict=True))
+        ]
+        out = f(*map(Dual, xs, ts))
+    value = as_output(out, "jvp")
+    tangent = out.tangent if isinstance(out, Dual) else None
+    return value, finalize(tangent, value)
+
+
+def jacobian(
+    f: Callable[..., Any], argnum: int = 0, mode: str = "reverse"
+) -> Callable[..., np.ndarray]:
+    """Make a function returning the Jacobian of ``f`` with respect to one input.
+
+    Parameters
+    ----------
+    f
+        Function returning a float or an array.
+    argnum
+        Position of the argument to differentiate with respect to.
+    mode
+        ``"reverse"``: one backward sweep (VJP) per output component, cheap for
+        few outputs. ``"forward"``: one forward pass (JVP) per input component,
+        cheap for few inputs. Both give the same matrix.
+
+    Returns
+    -------
+    Callable
+        Takes ``f``'s arguments and returns a float64 array of shape
+        ``output.shape + input.shape`` with entries ``d output[i] / d input[j]``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``mode``, or ``argnum`` out of range.
+    """
+    check_callable(f, "f")
+    if mode not in ("reverse", "forward"):
+        raise ValueError(f"unknown jacobian mode {mode!r}: use 'reverse' or 'forward'")
+    if isinstance(argnum, tuple):
+        raise TypeError("jacobian takes a single int argnum, not a tuple")
+    check_argnum(argnum)
+
+    @functools.wraps(f)
+    def jacobian_f(*args: Any, **kwargs: Any) -> np.ndarray:
+        (n,), _ = normalize_argnum(argnum, len(args))
+        x = as_input(args[n], f"argument {n}")
+
+        def f_of_x(z: Any) -> Any:
+            return f(*args[:n], z, *args[n + 1 :], **kwargs)
+
+        in_shape = np.shape(x)
+        if mode == "reverse":
+            value, vjp_fn = vjp(f_of_x, x)
+            out_shape = np.shape(value)
+            jac = np.empty(out_shape + in_shape)
+            for i in np.ndindex(out_shape):
+                cotangent = np.zeros(out_shape)
+                cotangent[i] = 1.0
+                jac[i] = vjp_fn(cotangent)[0]
+            return jac
+        jac = None
+        for j in np.ndindex(in_shape):
+            direction = np.zeros(in_shape)
+            direction[j] = 1.0
+            value, column = jvp(f_of_x, (x,), (direction,))
+            if jac is None:
+                jac = np.empty(np.shape(value) + in_shape)
+            jac[(..., *j)] = column
+        if jac is None:  # an input without entries: no column to compute
+            jac = np.empty(np.shape(as_output(f_of_x(x), "jacobian")) + in_shape)
+        return jac
+
+    return jacobian_f

@@ -1,0 +1,76 @@
+"""Forward mode's traced value: a dual number carrying its tangent.
+
+Forward mode, the older of the two modes (Wengert 1964), pairs
+every value ``x`` with a tangent ``dx`` (a directional derivative) and, at every
+operation, applies the operation's Jacobian to the tangents of its operands: a
+*Jacobian-vector product*. Nothing is recorded; one pass gives the derivative of
+every output along one input direction, where reverse mode gives the derivative
+of one output with respect to every input. :class:`Dual` shares numpy dispatch
+with reverse mode's :class:`~histbp.autodiff.traced.Traced` and uses the JVP
+rules of the same registry.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import histbp.autodiff.rules  # noqa: F401  (registers every primitive)
+from histbp.autodiff.errors import NestedDifferentiationError
+from histbp.autodiff.registry import Primitive, unsupported
+from histbp.autodiff.tracer import Tracer
+
+__all__ = ["Dual"]
+
+
+class Dual(Tracer):
+    """A value paired with its tangent.
+
+    Parameters
+    ----------
+    value
+        The plain value: a Python float or an ndarray.
+    tangent
+        Its tangent, of the same shape.
+    """
+
+    __slots__ = ("tangent",)
+
+    def __init__(self, value: Any, tangent: Any) -> None:
+        self.value = value
+        self.tangent = tangent
+
+    def _apply(self, prim: Primitive, args: tuple[Any, ...], kwargs: dict) -> Any:
+        values = list(args)
+        duals = []
+        for i, a in enumerate(args):
+            if isinstance(a, Tracer):
+                if type(a) is not Dual:
+                    raise NestedDifferentiationError(
+                        "forward-mode (jvp) and reverse-mode (grad/vjp) traced "
+                        "values cannot be combined: nested differentiation is "
+                        "not supported"
+                    )
+                values[i] = a.value
+                duals.append((i, a.tangent))
+        for v in kwargs.values():
+            if isinstance(v, Tracer):
+                raise unsupported(prim.name, "a traced keyword argument")
+        ans = prim.fun(*values, **kwargs)
+        if type(ans) is np.float64:
+            ans = float(ans)
+        tangent = None
+        for i, t in duals:
+            rule = prim.jvp(i)
+            if rule is None:
+                continue
+            term = rule(t, ans, *values, **kwargs)
+            tangent = term if tangent is None else tangent + term
+        if tangent is None:
+            return ans
+        if prim.broadcasting and type(ans) is not float:
+            shape = np.shape(ans)
+            if np.shape(tangent) != shape:
+                tangent = np.broadcast_to(tangent, shape)
+        return Dual(ans, tangent)

@@ -1,0 +1,202 @@
+"""The one registry of primitives and their derivative rules.
+
+Every operation the engine can differentiate is a *primitive*: a numpy ufunc, a
+numpy function or a function of this package, registered here once with a
+vector-Jacobian product (VJP) rule per differentiable argument, for reverse mode,
+and a Jacobian-vector product (JVP) rule per differentiable argument, for forward
+mode. This is the scheme of HIPS autograd's ``defvjp``/``defjvp``.
+
+Rules are plain functions of plain values (floats and ndarrays)::
+
+    vjp(g, ans, *args, **kwargs)  # cotangent of the output -> of one argument
+    jvp(t, ans, *args, **kwargs)  # tangent of one argument -> of the output
+
+where ``ans`` is the primitive's output and ``args``/``kwargs`` its arguments as
+the caller passed them. For primitives flagged ``broadcasting`` the engine itself
+sums a VJP back to its argument's shape and broadcasts a JVP to the output's
+shape, so those rules may ignore broadcasting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from histbp.autodiff.errors import UnsupportedOperationError
+
+__all__ = [
+    "REGISTRY",
+    "Primitive",
+    "defnondiff",
+    "defprimitive",
+    "function_name",
+    "lookup",
+    "unsupported",
+]
+
+Rule = Callable[..., Any]
+
+
+class Primitive:
+    """A differentiable operation and its derivative rules.
+
+    Parameters
+    ----------
+    fun
+        Computes the operation on plain values.
+    name
+        Name used in error messages, e.g. ``"numpy.sum"``.
+    vjps, jvps
+        One rule (or ``None`` for an argument that carries no derivative, such
+        as the condition of ``numpy.where``) per positional argument; arguments
+        past the end count as ``None``.
+    broadcasting
+        Whether the operation broadcasts its arguments elementwise.
+    kwargs
+        Names of keyword arguments allowed; any other raises
+        :class:`UnsupportedOperationError`. ``None`` allows every keyword.
+    vjp_pair
+        For a primitive of two arguments: one rule ``(g, ans, x, y) -> (gx, gy)``
+        giving both cotangents, used when both operands are traced and neither
+        was broadcast. Built from the two rules when not given.
+    """
+
+    __slots__ = ("broadcasting", "fun", "jvps", "kwargs", "name", "vjp_pair", "vjps")
+
+    def __init__(
+        self,
+        fun: Callable[..., Any],
+        name: str,
+        vjps: Sequence[Rule | None],
+        jvps: Sequence[Rule | None],
+        broadcasting: bool,
+        kwargs: frozenset[str] | None,
+        vjp_pair: Rule | None = None,
+    ) -> None:
+        if len(vjps) != len(jvps):
+            raise ValueError(f"{name}: need as many JVP rules as VJP rules")
+        self.fun = fun
+        self.name = name
+        self.vjps = tuple(vjps)
+        self.jvps = tuple(jvps)
+        self.broadcasting = broadcasting
+        self.kwargs = kwargs
+        if vjp_pair is None and len(vjps) == 2 and None not in vjps:
+            rule_x, rule_y = vjps
+
+            def vjp_pair(g: Any, ans: Any, x: Any, y: Any) -> tuple[Any, Any]:
+                return rule_x(g, ans, x, y), rule_y(g, ans, x, y)
+
+        self.vjp_pair = vjp_pair
+
+    def vjp(self, position: int) -> Rule | None:
+        """Return the VJP rule for argument ``position``, or ``None``."""
+        return self.vjps[position] if position < len(self.vjps) else None
+
+    def jvp(self, position: int) -> Rule | None:
+        """Return the JVP rule for argument ``position``, or ``None``."""
+        return self.jvps[position] if position < len(self.jvps) else None
+
+    def check_kwargs(self, kwargs: dict[str, Any]) -> None:
+        """Raise :class:`UnsupportedOperationError` for a keyword not allowed."""
+        if self.kwargs is None:
+            return
+        bad = sorted(k for k in kwargs if k not in self.kwargs)
+        if bad:
+            raise unsupported(self.name, f"keyword argument(s) {', '.join(bad)}")
+
+    def __repr__(self) -> str:
+        return f"Primitive({self.name})"
+
+
+REGISTRY: dict[Any, Primitive] = {}
+
+
+def function_name(func: Any) -> str:
+    """Return a readable dotted name for a numpy function or ufunc."""
+    name = getattr(func, "__name__", None) or repr(func)
+    module = getattr(func, "__module__", None) or "numpy"
+    return f"{module}.{name}"
+
+
+def unsupported(name: str, what: str | None = None) -> UnsupportedOperationError:
+    """Build the error for an operation without a derivative rule."""
+    if what is None:
+        why = "no derivative rule is registered for it"
+    else:
+        why = f"{what} is not supported"
+    return UnsupportedOperationError(f"histbp cannot differentiate {name}: {why}")
+
+
+def defprimitive(
+    fun: Any,
+    vjps: Sequence[Rule | None],
+    jvps: Sequence[Rule | None],
+    *,
+    impl: Callable[..., Any] | None = None,
+    broadcasting: bool = False,
+    kwargs: Iterable[str] | None = (),
+    name: str | None = None,
+    vjp_pair: Rule | None = None,
+) -> Primitive:
+    """Register ``fun`` with its derivative rules and return the primitive.
+
+    Parameters
+    ----------
+    fun
+        The key: a numpy ufunc or function, or any callable of this package.
+    vjps, jvps
+        The rules, one per positional argument (see :class:`Primitive`).
+    impl
+        Computes the operation on plain values; defaults to ``fun``.
+    broadcasting
+        Whether ``fun`` broadcasts its arguments elementwise.
+    kwargs
+        Keyword arguments that may be passed through; ``None`` allows all.
+    name
+        Name for error messages; defaults to the dotted name of ``fun``.
+    vjp_pair
+        Optional combined rule for both operands of a binary primitive (see
+        :class:`Primitive`); a speed-up only.
+
+    Returns
+    -------
+    Primitive
+        The registered primitive.
+    """
+    prim = Primitive(
+        impl if impl is not None else fun,
+        name or function_name(fun),
+        vjps,
+        jvps,
+        broadcasting,
+        None if kwargs is None else frozenset(kwargs),
+        vjp_pair,
+    )
+    REGISTRY[fun] = prim
+    return prim
+
+
+def defnondiff(funs: Iterable[Any]) -> None:
+    """Register functions whose outputs carry no derivative.
+
+    Comparisons, ``sign``, ``floor``, ``argmax``, ``shape`` and the like are
+    piecewise constant or not numeric: called on traced values they return plain
+    values, and gradients flow around them as through a constant.
+    """
+    for fun in funs:
+        defprimitive(fun, (), (), kwargs=None)
+
+
+def lookup(func: Any) -> Primitive:
+    """Return the primitive registered for ``func``.
+
+    Raises
+    ------
+    UnsupportedOperationError
+        If no rule is registered for ``func``.
+    """
+    prim = REGISTRY.get(func)
+    if prim is None:
+        raise unsupported(function_name(func))
+    return prim

@@ -1,0 +1,117 @@
+"""Rules for elementwise primitives: the arithmetic and transcendental ufuncs.
+
+An elementwise operation has a diagonal Jacobian, so its VJP and its JVP are the
+same map, multiplication by the partial derivative: one function per argument,
+``rule(g, ans, x[, y])``, serves both modes. Broadcasting is left to the engine,
+which sums a VJP back to its operand's shape and spreads a JVP to the output's.
+
+Conventions where the derivative is not defined:
+
+* ``absolute`` at 0 uses the subgradient 0 (``sign(0) == 0``).
+* ``maximum``/``minimum`` at a tie give each argument half the cotangent, so
+  ``relu(x) = maximum(x, 0)`` has derivative 0.5 at 0 (as HIPS autograd and JAX).
+* ``sqrt`` and ``log`` at 0, ``reciprocal`` at 0, and ``x ** y`` with respect to
+  ``y`` at negative ``x`` follow numpy: they give ``inf`` or ``nan`` (and numpy's
+  warning), never an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from histbp.autodiff.floatops import div, log_or_zero, pow_
+from histbp.autodiff.registry import defprimitive
+
+__all__: list[str] = []
+
+
+def _elementwise(ufunc: Any, *rules: Callable[..., Any], pair=None) -> None:
+    defprimitive(ufunc, rules, rules, broadcasting=len(rules) > 1, vjp_pair=pair)
+
+
+def _tie(x: Any, y: Any) -> Any:
+    """Weight of ``x`` in ``maximum(x, y)``: 1 if ``x > y``, 0.5 at a tie, else 0."""
+    if type(x) is float and type(y) is float:
+        return (x > y) + 0.5 * (x == y)
+    tie = np.equal(x, y)
+    if tie.any():
+        return np.greater(x, y) + 0.5 * tie
+    return np.greater(x, y)  # a boolean mask: no float temporaries
+
+
+def _times(g: Any, factor: Any) -> Any:
+    """``g * factor``, written into ``factor`` when it is a fresh array of g's shape.
+
+    Rules call this with a ``factor`` they have just computed, so overwriting it
+    saves an allocation on large arrays.
+    """
+    if type(factor) is np.ndarray and factor.shape == np.shape(g):
+        return np.multiply(g, factor, out=factor)
+    return g * factor
+
+
+def _tanh_rule(g: Any, ans: Any, x: Any) -> Any:
+    if type(ans) is np.ndarray:  # 1 - ans**2, computed in one buffer
+        d = np.multiply(ans, ans)
+        return _times(g, np.subtract(1.0, d, out=d))
+    return g * (1.0 - ans * ans)
+
+
+_elementwise(
+    np.add,
+    lambda g, ans, x, y: g,
+    lambda g, ans, x, y: g,
+    pair=lambda g, ans, x, y: (g, g),
+)
+_elementwise(
+    np.subtract,
+    lambda g, ans, x, y: g,
+    lambda g, ans, x, y: -g,
+    pair=lambda g, ans, x, y: (g, -g),
+)
+_elementwise(
+    np.multiply,
+    lambda g, ans, x, y: g * y,
+    lambda g, ans, x, y: g * x,
+    pair=lambda g, ans, x, y: (g * y, g * x),
+)
+_elementwise(
+    np.divide,
+    lambda g, ans, x, y: div(g, y),
+    lambda g, ans, x, y: -div(g * ans, y),
+)
+_elementwise(
+    np.power,
+    lambda g, ans, x, y: g * y * pow_(x, y - 1),
+    lambda g, ans, x, y: g * ans * log_or_zero(x),
+)
+_elementwise(
+    np.maximum,
+    lambda g, ans, x, y: g * _tie(x, y),
+    lambda g, ans, x, y: g * _tie(y, x),
+)
+_elementwise(
+    np.minimum,
+    lambda g, ans, x, y: g * _tie(y, x),
+    lambda g, ans, x, y: g * _tie(x, y),
+)
+_elementwise(np.negative, lambda g, ans, x: -g)
+_elementwise(np.positive, lambda g, ans, x: g)
+_elementwise(np.exp, lambda g, ans, x: g * ans)
+_elementwise(np.expm1, lambda g, ans, x: g * (ans + 1.0))
+_elementwise(np.log, lambda g, ans, x: div(g, x))
+_elementwise(np.log1p, lambda g, ans, x: div(g, 1.0 + x))
+_elementwise(np.sqrt, lambda g, ans, x: div(0.5 * g, ans))
+_elementwise(np.square, lambda g, ans, x: g * (2.0 * x))
+_elementwise(np.reciprocal, lambda g, ans, x: -g * (ans * ans))
+_elementwise(np.sin, lambda g, ans, x: g * np.cos(x))
+_elementwise(np.cos, lambda g, ans, x: -g * np.sin(x))
+_elementwise(np.tan, lambda g, ans, x: g * (1.0 + ans * ans))
+_elementwise(np.tanh, _tanh_rule)
+_elementwise(np.sinh, lambda g, ans, x: g * np.cosh(x))
+_elementwise(np.cosh, lambda g, ans, x: g * np.sinh(x))
+_elementwise(np.arctan, lambda g, ans, x: div(g, 1.0 + x * x))
+_elementwise(np.absolute, lambda g, ans, x: g * np.sign(x))

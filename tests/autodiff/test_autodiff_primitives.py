@@ -1,0 +1,294 @@
+"""Every primitive, both modes, against central differences along random directions.
+
+For random ``x`` and direction ``v``, ``<grad F(x), v>`` (reverse mode) and
+``jvp(F, x, v)`` (forward mode) must match ``(F(x + eps v) - F(x - eps v)) / 2 eps``
+where ``F`` is the primitive followed by a fixed random projection to a scalar.
+"""
+
+from __future__ import annotations
+
+import operator
+import zlib
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pytest
+from autodiff_checks import (
+    assert_matches_fd,
+    central_difference,
+    forward_directional,
+    random_value,
+    reverse_directional,
+    scalarize,
+)
+
+from histbp.autodiff import sigmoid
+from histbp.autodiff.registry import REGISTRY
+
+
+def _keep_float(fn):
+    return lambda a: float(fn(a)) if isinstance(a, float) else fn(a)
+
+
+ANY = None
+POS = _keep_float(lambda a: np.abs(a) + 0.5)  # for log, sqrt, power bases
+AWAY = _keep_float(lambda a: a + 0.5 * np.sign(a))  # |a| >= 0.5: divisors, abs
+UNIT = _keep_float(lambda a: 0.9 * np.tanh(a))  # tan
+
+UNARY_SHAPES = [None, (), (5,), (3, 4)]
+BINARY_SHAPES = [
+    (None, None),
+    (None, (3, 4)),
+    ((3, 4), None),
+    ((), (3, 4)),
+    ((5,), (5,)),
+    ((3, 4), (3, 4)),
+    ((3, 4), (4,)),
+    ((4,), (3, 4)),
+    ((3, 1), (1, 4)),
+    ((2, 3, 4), (3, 1)),
+]
+
+
+@dataclass(frozen=True)
+class Case:
+    key: Any  # the registry entry exercised
+    name: str
+    fn: Any
+    shapes: tuple
+    domains: tuple = ()
+
+    def args(self, rng):
+        out = []
+        for i, shape in enumerate(self.shapes):
+            value = random_value(rng, shape)
+            domain = self.domains[i] if i < len(self.domains) else None
+            out.append(value if domain is None else domain(value))
+        return tuple(out)
+
+
+def _shape_id(shapes):
+    return "-".join(
+        "py" if s is None else "x".join(map(str, s)) or "0d" for s in shapes
+    )
+
+
+CASES: list[Case] = []
+
+
+def add(key, name, fn, shape_list, domains=()):
+    for shapes in shape_list:
+        CASES.append(Case(key, f"{name}[{_shape_id(shapes)}]", fn, shapes, domains))
+
+
+# -- elementwise ufuncs -----------------------------------------------------------
+for ufunc, domain in [
+    (np.negative, ANY),
+    (np.positive, ANY),
+    (np.exp, ANY),
+    (np.expm1, ANY),
+    (np.log, POS),
+    (np.log1p, POS),
+    (np.sqrt, POS),
+    (np.square, ANY),
+    (np.reciprocal, AWAY),
+    (np.sin, ANY),
+    (np.cos, ANY),
+    (np.tan, UNIT),
+    (np.tanh, ANY),
+    (np.sinh, ANY),
+    (np.cosh, ANY),
+    (np.arctan, ANY),
+    (np.absolute, AWAY),
+]:
+    add(ufunc, ufunc.__name__, ufunc, [(s,) for s in UNARY_SHAPES], (domain,))
+add(sigmoid, "sigmoid", sigmoid, [(s,) for s in UNARY_SHAPES])
+
+for ufunc, domains in [
+    (np.add, ()),
+    (np.subtract, ()),
+    (np.multiply, ()),
+    (np.divide, (ANY, AWAY)),
+    (np.power, (POS, ANY)),
+    (np.maximum, ()),
+    (np.minimum, ()),
+]:
+    add(ufunc, ufunc.__name__, ufunc, BINARY_SHAPES, domains)
+
+# -- operators: the scalar fast path and the reflected forms -------------------------
+OPERATOR_SHAPES = [(None, None), ((3, 4), (4,)), (None, (3, 4))]
+add(np.add, "x+y", operator.add, OPERATOR_SHAPES)
+add(np.subtract, "x-y", operator.sub, OPERATOR_SHAPES)
+add(np.multiply, "x*y", operator.mul, OPERATOR_SHAPES)
+add(np.multiply, "x*x", lambda x: x * x, [(None,), ((3,),)])
+add(np.divide, "x/y", operator.truediv, OPERATOR_SHAPES, (ANY, AWAY))
+add(np.power, "x**y", operator.pow, OPERATOR_SHAPES, (POS, ANY))
+UNARY_OPERATORS = [
+    ("2+x", lambda x: 2.0 + x, ANY),
+    ("x+3", lambda x: x + 3, ANY),
+    ("1-x", lambda x: 1 - x, ANY),
+    ("x-2", lambda x: x - 2.0, ANY),
+    ("2*x", lambda x: 2.0 * x, ANY),
+    ("x*3", lambda x: x * 3, ANY),
+    ("2/x", lambda x: 2.0 / x, AWAY),
+    ("x/3", lambda x: x / 3, ANY),
+    ("x**2", lambda x: x**2, ANY),
+    ("x**3", lambda x: x**3, ANY),
+    ("x**2.5", lambda x: x**2.5, POS),
+    ("x**-1", lambda x: x**-1, AWAY),
+    ("2**x", lambda x: 2.0**x, ANY),
+    ("-x", lambda x: -x, ANY),
+    ("+x", lambda x: +x, ANY),
+    ("abs", abs, AWAY),
+]
+for name, fn, domain in UNARY_OPERATORS:
+    add(None, name, fn, [(None,), ((3, 4),)], (domain,))
+
+# -- matrix products ----------------------------------------------------------------
+MATMUL_SHAPES = [
+    ((4,), (4,)),
+    ((3, 4), (4,)),
+    ((4,), (4, 5)),
+    ((3, 4), (4, 5)),
+    ((2, 3, 4), (4, 5)),
+    ((2, 3, 4), (2, 4, 5)),
+    ((2, 1, 3, 4), (3, 4, 5)),
+    ((4,), (2, 4, 5)),
+    ((2, 3, 4), (4,)),
+    ((3, 4), (2, 4, 5)),
+]
+add(np.matmul, "matmul", np.matmul, MATMUL_SHAPES)
+add(np.matmul, "x@y", operator.matmul, MATMUL_SHAPES[:4])
+add(np.matmul, "const@x", lambda x: np.arange(12.0).reshape(3, 4) @ x, [((4, 2),)])
+DOT_SHAPES = [
+    ((4,), (4,)),
+    ((3, 4), (4,)),
+    ((4,), (4, 5)),
+    ((3, 4), (4, 5)),
+    (None, (3, 4)),
+    ((3,), None),
+    ((), (3,)),
+]
+add(np.dot, "dot", np.dot, DOT_SHAPES)
+add(np.dot, "x.dot(y)", lambda x, y: x.dot(y), [((3, 4), (4,))])
+
+# -- reductions ---------------------------------------------------------------------
+for func in (np.sum, np.mean, np.max, np.min, np.amax, np.amin):
+    name = func.__name__
+    add(func, name, func, [(None,), ((5,),), ((3, 4),)])
+    for axis in (0, -1, (0, 2), (1,)):
+        for keepdims in (False, True):
+
+            def reduce(x, func=func, axis=axis, keepdims=keepdims):
+                return func(x, axis=axis, keepdims=keepdims)
+
+            add(
+                func, f"{name}(axis={axis},keepdims={keepdims})", reduce, [((2, 3, 4),)]
+            )
+    add(func, f"{name}(x,1)", lambda x, func=func: func(x, 1), [((3, 4),)])
+add(np.sum, "x.sum(axis=0)", lambda x: x.sum(axis=0), [((3, 4),)])
+add(np.mean, "x.mean()", lambda x: x.mean(), [((3, 4),)])
+add(
+    np.max,
+    "x.max(axis=1,keepdims)",
+    lambda x: x.max(axis=1, keepdims=True),
+    [((3, 4),)],
+)
+add(np.min, "x.min()", lambda x: x.min(), [((3, 4),)])
+
+# -- shape and indexing ---------------------------------------------------------------
+add(np.reshape, "reshape", lambda x: np.reshape(x, (4, 3)), [((3, 4),)])
+add(np.reshape, "reshape(-1)", lambda x: np.reshape(x, -1), [((3, 4),)])
+add(np.reshape, "reshape(F)", lambda x: np.reshape(x, (2, 6), order="F"), [((3, 4),)])
+add(np.reshape, "x.reshape(2,6)", lambda x: x.reshape(2, 6), [((3, 4),)])
+add(np.reshape, "x.reshape((12,))", lambda x: x.reshape((12,)), [((3, 4),)])
+add(np.ravel, "ravel", np.ravel, [((3, 4),)])
+add(np.ravel, "ravel(F)", lambda x: np.ravel(x, order="F"), [((3, 4),)])
+add(np.ravel, "x.flatten()", lambda x: x.flatten(), [((3, 4),)])
+add(np.squeeze, "squeeze", np.squeeze, [((3, 1, 4),)])
+add(np.squeeze, "x.squeeze(1)", lambda x: x.squeeze(1), [((3, 1, 4),)])
+add(np.expand_dims, "expand_dims", lambda x: np.expand_dims(x, 1), [((3, 4),)])
+add(np.transpose, "transpose", np.transpose, [((3, 4),), ((2, 3, 4),)])
+add(
+    np.transpose,
+    "transpose(axes)",
+    lambda x: np.transpose(x, (1, 2, 0)),
+    [((2, 3, 4),)],
+)
+add(
+    np.transpose,
+    "transpose(-axes)",
+    lambda x: np.transpose(x, (-1, 0, 1)),
+    [((2, 3, 4),)],
+)
+add(np.transpose, "x.T", lambda x: x.T, [((3, 4),)])
+add(np.transpose, "x.transpose(2,0,1)", lambda x: x.transpose(2, 0, 1), [((2, 3, 4),)])
+add(np.swapaxes, "swapaxes", lambda x: np.swapaxes(x, 0, 2), [((2, 3, 4),)])
+add(np.swapaxes, "x.swapaxes", lambda x: x.swapaxes(-1, 0), [((2, 3, 4),)])
+add(np.moveaxis, "moveaxis", lambda x: np.moveaxis(x, 0, -1), [((2, 3, 4),)])
+add(np.copy, "copy", np.copy, [((3, 4),)])
+
+MASK = np.array([[True, False, True, True], [False, False, True, False], [True] * 4])
+INDICES = [
+    ("x[1]", lambda x: x[1]),
+    ("x[1,2]", lambda x: x[1, 2]),
+    ("x[1:3]", lambda x: x[1:3]),
+    ("x[:,::2]", lambda x: x[:, ::2]),
+    ("x[...,None,-1]", lambda x: x[..., None, -1]),
+    ("x[[0,0,2]]", lambda x: x[[0, 0, 2]]),
+    ("x[intarray2d]", lambda x: x[np.array([[0, 1], [1, 1]])]),
+    ("x[[0,0],[1,1]]", lambda x: x[[0, 0, 2], [1, 1, 3]]),
+    ("x[1:,[3,3,0]]", lambda x: x[1:, [3, 3, 0]]),
+    ("x[mask]", lambda x: x[MASK]),
+    ("x[x>0]", lambda x: x[x > 0]),
+]
+for name, fn in INDICES:
+    add(operator.getitem, name, fn, [((3, 4),)])
+add(
+    operator.getitem,
+    "iter",
+    lambda x: sum(row * k for k, row in enumerate(x)),
+    [((3, 4),)],
+)
+
+COND = np.array([[True, False, True, False]] * 2 + [[False, True, True, True]])
+add(
+    np.where,
+    "where",
+    lambda x, y: np.where(COND, x, y),
+    [((3, 4), (3, 4)), ((3, 4), (4,))],
+)
+add(np.where, "where(col)", lambda x, y: np.where(COND[:, :1], x, y), [((3, 1), None)])
+add(np.where, "where(x>0)", lambda x: np.where(x > 0, x, 0.1 * x), [((3, 4),), (None,)])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_directional_derivative_matches_central_difference(case, mode):
+    rng = np.random.default_rng(zlib.crc32(case.name.encode()))
+    args = case.args(rng)
+    f = scalarize(case.fn, args, rng)
+    directions = tuple(
+        random_value(rng, None if isinstance(a, float) else np.shape(a)) for a in args
+    )
+    fd = central_difference(f, args, directions)
+    if mode == "reverse":
+        value = reverse_directional(f, args, directions)
+    else:
+        value = forward_directional(f, args, directions)
+    assert_matches_fd(value, fd)
+
+
+def test_every_differentiable_primitive_has_a_case():
+    covered = {case.key for case in CASES}
+    missing = [
+        prim.name for key, prim in REGISTRY.items() if prim.vjps and key not in covered
+    ]
+    assert not missing
+
+
+def test_every_rule_has_both_modes():
+    for prim in REGISTRY.values():
+        for vjp_rule, jvp_rule in zip(prim.vjps, prim.jvps, strict=True):
+            assert (vjp_rule is None) == (jvp_rule is None), prim.name
