@@ -107,6 +107,17 @@ def docs(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """Run the benchmarks (ratios in one run) and write ``benchmarks/results/``.
+
+    Extra arguments go to ``benchmarks/run.py``, e.g. ``-- --only scalar_chain``.
+    """
+    _install(session, "bench")
+    env = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    session.run("python", "benchmarks/run.py", *session.posargs, env=env)
+
+
+@nox.session
 def lint(session: nox.Session) -> None:
     """Check the code with ruff."""
     _install(session, "lint")

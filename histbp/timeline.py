@@ -116,6 +116,10 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         _CALCULUS,
         ("leibniz2007", "rodriguez2010"),
         "The derivative of a function of a function, written down in a 1676 memoir.",
+        implementations=(
+            "histbp.autodiff.grad",
+            "histbp.autodiff.jvp",
+        ),
     ),
     _entry(
         "lhopital",
@@ -126,6 +130,9 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("lhopital1696",),
         "Leibniz's rules, including the chain rule, taught in a book, with the "
         "limit rule that now carries l'Hôpital's name.",
+        implementations=(
+            "histbp.autodiff.grad",
+        ),
     ),
     _entry(
         "euler",
@@ -163,6 +170,11 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("hadamard1908",),
         "Gradient descent proposed in function space, for the equilibrium of a "
         "clamped elastic plate.",
+        implementations=(
+            "histbp.optimize.clamped_plate_descent",
+            "histbp.optimize.clamped_plate_matrix",
+            "histbp.optimize.clamped_plate_energy",
+        ),
     ),
     _entry(
         "robbins-monro",
@@ -173,6 +185,9 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("robbins1951",),
         "Finding the root of a function seen only through noise, with steps that "
         "shrink just fast enough.",
+        implementations=(
+            "histbp.optimize.robbins_monro",
+        ),
     ),
     _entry(
         "kiefer-wolfowitz",
@@ -182,6 +197,9 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         _STOCHASTIC,
         ("kiefer1952",),
         "Climbing a noisy function with finite-difference gradient estimates.",
+        implementations=(
+            "histbp.optimize.kiefer_wolfowitz",
+        ),
     ),
     _entry(
         "bellman",
@@ -192,6 +210,12 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("bellman1953", "bellman1957"),
         "Optimal decisions computed backwards, stage by stage, from the end.",
         date="1953/1957",
+        implementations=(
+            "histbp.control.lqr_dynamic_programming",
+            "histbp.control.riccati_recursion",
+            "histbp.control.grid_dynamic_programming",
+            "histbp.control.tabular_dynamic_programming",
+        ),
     ),
     _entry(
         "kelley",
@@ -212,6 +236,11 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("bryson1961", "bryson1962steepest"),
         "Gradients of a multi-stage process obtained by passing multipliers from "
         "the last stage back to the first.",
+        implementations=(
+            "histbp.control.bryson_gradient",
+            "histbp.control.bryson_steepest_descent",
+            "histbp.control.bryson_denham",
+        ),
     ),
     _entry(
         "pontryagin",
@@ -227,6 +256,12 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("pontryagin1962",),
         "Necessary conditions for optimal control through a Hamiltonian and "
         "costates that run backwards in time.",
+        implementations=(
+            "histbp.control.minimum_time_double_integrator",
+            "histbp.control.discrete_minimum_time",
+            "histbp.control.simulate_double_integrator",
+            "histbp.control.switching_curve",
+        ),
     ),
     _entry(
         "dreyfus-variational",
@@ -236,6 +271,9 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         _CONTROL,
         ("dreyfus1962",),
         "The backward recursion for the gradient derived from the chain rule alone.",
+        implementations=(
+            "histbp.control.dreyfus_gradient",
+        ),
     ),
     _entry(
         "wilkinson",
@@ -246,6 +284,12 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("wilkinson1965",),
         "First-order perturbation theory for eigenvalues and the backward view of "
         "rounding errors.",
+        implementations=(
+            "histbp.autodiff.perturbation.eigenvalue_sensitivity",
+            "histbp.autodiff.perturbation.nearest_eigenvalue",
+            "histbp.autodiff.perturbation.eigenpair_backward_error",
+            "histbp.autodiff.perturbation.dominant_eigenvalue",
+        ),
     ),
     _entry(
         "ivakhnenko-lapa",
@@ -266,6 +310,11 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("tsypkin1966", "tsypkin1971"),
         "Adaptation of a system's parameters by stochastic gradient steps, one "
         "observation at a time.",
+        implementations=(
+            "histbp.optimize.tsypkin_learning",
+            "histbp.optimize.lms",
+            "histbp.optimize.wiener_solution",
+        ),
     ),
     _entry(
         "amari-saito",
@@ -295,6 +344,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("linnainmaa1970", "linnainmaa1976"),
         "Derivatives of a program's output with respect to every intermediate "
         "value, in one backward sweep over a recorded tape.",
+        implementations=(
+            "histbp.autodiff.linnainmaa.record",
+            "histbp.autodiff.linnainmaa.Tape",
+            "histbp.autodiff.rounding.accumulated_error",
+            "histbp.autodiff.rounding.simulate_relative_error",
+            "histbp.autodiff.rounding.compare_difference_of_squares",
+            "histbp.autodiff.rounding.horner",
+        ),
     ),
     _entry(
         "ostrovskii",
@@ -305,6 +362,9 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("ostrovskii1971",),
         "Reverse accumulation of derivatives for chemical-process models, in a "
         "journal.",
+        implementations=(
+            "histbp.autodiff.jacobian",
+        ),
     ),
     _entry(
         "dreyfus-control",
@@ -314,6 +374,11 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         _CONTROL,
         ("dreyfus1973",),
         "Controller parameters adapted along gradients computed by a backward sweep.",
+        implementations=(
+            "histbp.control.feedback_gradient",
+            "histbp.control.adapt_feedback",
+            "histbp.control.feedback_cost",
+        ),
     ),
     _entry(
         "werbos-thesis",
@@ -344,6 +409,9 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("speelpenning1980",),
         "A program that reads a program and writes another that computes its "
         "gradient by a reverse sweep.",
+        implementations=(
+            "histbp.autodiff.source.compile_gradient",
+        ),
     ),
     _entry(
         "werbos-networks",
@@ -418,6 +486,9 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         _REVERSE,
         ("griewank2012",),
         "A history of the reverse mode and its cheap-gradient principle.",
+        implementations=(
+            "histbp.autodiff.source.compile_gradient",
+        ),
     ),
 )
 
