@@ -300,6 +300,9 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("ivakhnenko1965", "ivakhnenko1968", "ivakhnenko1971"),
         "Deep networks of polynomial units grown layer by layer by regression and "
         "pruned on held-out data.",
+        implementations=(
+            "histbp.nets.GMDH",
+        ),
     ),
     _entry(
         "tsypkin",
@@ -325,6 +328,10 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("amari1967", "amari1968", "saito1967"),
         "A multilayer classifier trained end to end by stochastic gradient descent "
         "learned internal representations.",
+        implementations=(
+            "histbp.nets.train_multilayer_sgd",
+            "histbp.nets.xor_clusters",
+        ),
     ),
     _entry(
         "bryson-ho",
@@ -389,6 +396,9 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("werbos1974",),
         "Total derivatives of a target through an ordered system of equations, "
         "summed backwards.",
+        implementations=(
+            "histbp.nets.ordered_derivatives",
+        ),
     ),
     _entry(
         "amari-association",
@@ -399,6 +409,9 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("amari1977",),
         "Gradient descent for learning in multilayer networks, in a theory of "
         "associative memory.",
+        implementations=(
+            "histbp.nets.chain_rule_gradients",
+        ),
     ),
     _entry(
         "speelpenning",
@@ -421,6 +434,10 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         _NETS,
         ("werbos1982",),
         "Efficient reverse-mode gradients proposed for training neural networks.",
+        implementations=(
+            "histbp.nets.backprop",
+            "histbp.nets.train_mlp",
+        ),
     ),
     _entry(
         "parker-lecun",
@@ -430,6 +447,11 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         _NETS,
         ("parker1985", "lecun1985"),
         "Two further independent formulations of error backpropagation for networks.",
+        implementations=(
+            "histbp.nets.unit_backprop",
+            "histbp.nets.unit_gradients",
+            "histbp.nets.UnitNetwork",
+        ),
     ),
     _entry(
         "rumelhart-hinton-williams",

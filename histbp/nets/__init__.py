@@ -1,0 +1,67 @@
+"""Learning machines of 1965-1985: networks grown by regression, trained by gradients.
+
+- :class:`GMDH`: Ivakhnenko and Lapa's group method of data handling (1965), a
+  network of quadratic units grown layer by layer and pruned on held-out data.
+- :func:`train_multilayer_sgd`: Amari's stochastic gradient descent (1967) on a
+  multilayer classifier whose last layers are modifiable, as in Saito's
+  simulation of a five-layer network with two modifiable layers.
+- :func:`ordered_derivatives`: Werbos's ordered derivatives (1974) through an
+  ordered system of equations.
+- :func:`backprop`: the backward sweep of error signals through a layered network
+  (Werbos 1982), with :func:`train_mlp` to train by gradient descent.
+- :func:`chain_rule_gradients`: each layer's gradient by the chain rule written
+  out for that layer alone (gradient descent in multilayer networks, Amari 1977).
+- :func:`unit_backprop` and :func:`unit_gradients`: the local rule for error
+  signals, unit by unit, on any feedforward network of units (Parker 1985,
+  LeCun 1985, in generic notation).
+
+References
+----------
+Ivakhnenko and Lapa (1965) [ivakhnenko1965]; Ivakhnenko (1971) [ivakhnenko1971];
+Amari (1967) [amari1967]; Saito (1967) [saito1967]; Werbos (1974) [werbos1974];
+Amari (1977) [amari1977]; Werbos (1982) [werbos1982]; Parker (1985) [parker1985];
+LeCun (1985) [lecun1985].
+"""
+
+from histbp.nets.backprop import backprop
+from histbp.nets.chain_rule import chain_rule_gradients
+from histbp.nets.errors import NotFittedError
+from histbp.nets.gmdh import GMDH, GMDHUnit
+from histbp.nets.gradient import NetworkGradient
+from histbp.nets.layers import init_layers
+from histbp.nets.ordered import OrderedDerivatives, ordered_derivatives
+from histbp.nets.sgd_classifier import (
+    SGDClassifierRun,
+    train_multilayer_sgd,
+    xor_clusters,
+)
+from histbp.nets.training import TrainingRun, train_mlp
+from histbp.nets.units import (
+    UnitGradient,
+    UnitNetwork,
+    unit_backprop,
+    unit_gradients,
+    units_from_layers,
+)
+
+__all__ = [
+    "GMDH",
+    "GMDHUnit",
+    "NetworkGradient",
+    "NotFittedError",
+    "OrderedDerivatives",
+    "SGDClassifierRun",
+    "TrainingRun",
+    "UnitGradient",
+    "UnitNetwork",
+    "backprop",
+    "chain_rule_gradients",
+    "init_layers",
+    "ordered_derivatives",
+    "train_mlp",
+    "train_multilayer_sgd",
+    "unit_backprop",
+    "unit_gradients",
+    "units_from_layers",
+    "xor_clusters",
+]
