@@ -7,12 +7,21 @@ once (reverse mode), and :func:`jvp` pushes a tangent through it (forward mode).
 Supported: ``+ - * / ** @``, unary minus and ``abs``; the ufuncs ``exp``,
 ``log``, ``log1p``, ``expm1``, ``sqrt``, ``square``, ``reciprocal``, ``sin``,
 ``cos``, ``tan``, ``tanh``, ``sinh``, ``cosh``, ``arctan``, ``absolute``,
-``maximum``, ``minimum``; :func:`sigmoid`; ``matmul`` and ``dot``; ``sum``,
-``mean``, ``max``, ``min`` with ``axis``/``keepdims``; ``reshape``, ``ravel``,
-``squeeze``, ``expand_dims``, ``transpose``/``.T``, ``swapaxes``, ``moveaxis``,
-``copy``; indexing and slicing (basic, integer-array and boolean); ``where``.
-Comparisons, ``sign``, rounding and ``argmax`` return plain values. Anything else
-raises :class:`UnsupportedOperationError` naming the function.
+``maximum``, ``minimum``; :func:`sigmoid`; ``matmul``, ``dot`` and ``outer``;
+``sum``, ``mean``, ``prod``, ``max``, ``min`` with ``axis``/``keepdims``;
+``cumsum``; ``clip``; ``numpy.linalg.norm`` (``ord=None``); ``stack``,
+``concatenate``, ``vstack`` and ``hstack`` of lists mixing traced and plain
+arrays; ``reshape``, ``ravel``, ``squeeze``, ``expand_dims``, ``transpose``/``.T``,
+``swapaxes``, ``moveaxis``, ``copy``; indexing and slicing (basic, integer-array
+and boolean); ``where``. Comparisons, ``sign``, rounding and ``argmax`` return
+plain values. Anything else raises :class:`UnsupportedOperationError` naming the
+function.
+
+Conventions at kinks: ``abs`` has derivative 0 at 0; ``maximum``/``minimum`` split
+the cotangent equally at a tie (so relu has derivative 0.5 at 0); ``clip`` has
+derivative 1 wherever it leaves ``x`` unchanged, bounds included, and 0 where it
+returns a bound; ``norm`` has gradient 0 at 0; the gradient of ``prod`` is exact
+where entries are zero.
 
 Conventions: the derivative with respect to a Python float (or int) is a Python
 float, with respect to an array an array of its shape and dtype. Where a function

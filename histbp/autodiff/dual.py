@@ -24,6 +24,13 @@ from histbp.autodiff.tracer import Tracer
 __all__ = ["Dual"]
 
 
+def _nested() -> NestedDifferentiationError:
+    return NestedDifferentiationError(
+        "forward-mode (jvp) and reverse-mode (grad/vjp) traced values cannot be "
+        "combined: nested differentiation is not supported"
+    )
+
+
 class Dual(Tracer):
     """A value paired with its tangent.
 
@@ -47,11 +54,7 @@ class Dual(Tracer):
         for i, a in enumerate(args):
             if isinstance(a, Tracer):
                 if type(a) is not Dual:
-                    raise NestedDifferentiationError(
-                        "forward-mode (jvp) and reverse-mode (grad/vjp) traced "
-                        "values cannot be combined: nested differentiation is "
-                        "not supported"
-                    )
+                    raise _nested()
                 values[i] = a.value
                 duals.append((i, a.tangent))
         for v in kwargs.values():
@@ -74,3 +77,26 @@ class Dual(Tracer):
             if np.shape(tangent) != shape:
                 tangent = np.broadcast_to(tangent, shape)
         return Dual(ans, tangent)
+
+    def _apply_sequence(
+        self, prim: Primitive, arrays: tuple[Any, ...], kwargs: dict
+    ) -> Any:
+        values = list(arrays)
+        tangents: list[Any] = [None] * len(values)
+        any_dual = False
+        for i, a in enumerate(arrays):
+            if isinstance(a, Tracer):
+                if type(a) is not Dual:
+                    raise _nested()
+                values[i] = a.value
+                tangents[i] = a.tangent
+                any_dual = True
+        for v in kwargs.values():
+            if isinstance(v, Tracer):
+                raise unsupported(prim.name, "a traced keyword argument")
+        ans = prim.fun(values, **kwargs)
+        if type(ans) is np.float64:
+            ans = float(ans)
+        if not any_dual or not prim.jvps:
+            return ans
+        return Dual(ans, prim.jvps[0](tangents, ans, values, **kwargs))

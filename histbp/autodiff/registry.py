@@ -15,6 +15,16 @@ where ``ans`` is the primitive's output and ``args``/``kwargs`` its arguments as
 the caller passed them. For primitives flagged ``broadcasting`` the engine itself
 sums a VJP back to its argument's shape and broadcasts a JVP to the output's
 shape, so those rules may ignore broadcasting.
+
+*Sequence primitives* (``numpy.stack``, ``numpy.concatenate``, registered with
+:func:`defsequence`) take a list or tuple of arrays as their first argument, any
+of which may be traced. They have one rule per mode for the whole sequence::
+
+    vjp(g, ans, arrays, **kwargs)       # -> one cotangent per array
+    jvp(tangents, ans, arrays, **kwargs)  # tangents[i] is None for a constant
+
+where ``arrays`` holds the plain values and ``kwargs`` every argument after the
+sequence, by name (positional ones included).
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ __all__ = [
     "Primitive",
     "defnondiff",
     "defprimitive",
+    "defsequence",
     "function_name",
     "lookup",
     "unsupported",
@@ -59,9 +70,23 @@ class Primitive:
         For a primitive of two arguments: one rule ``(g, ans, x, y) -> (gx, gy)``
         giving both cotangents, used when both operands are traced and neither
         was broadcast. Built from the two rules when not given.
+    sequence
+        ``None`` for an ordinary primitive. For a sequence primitive (see
+        :func:`defsequence`), the names of the positional parameters that may
+        follow the sequence; ``vjps`` and ``jvps`` then hold one rule each, for
+        the whole sequence.
     """
 
-    __slots__ = ("broadcasting", "fun", "jvps", "kwargs", "name", "vjp_pair", "vjps")
+    __slots__ = (
+        "broadcasting",
+        "fun",
+        "jvps",
+        "kwargs",
+        "name",
+        "sequence",
+        "vjp_pair",
+        "vjps",
+    )
 
     def __init__(
         self,
@@ -72,6 +97,7 @@ class Primitive:
         broadcasting: bool,
         kwargs: frozenset[str] | None,
         vjp_pair: Rule | None = None,
+        sequence: tuple[str, ...] | None = None,
     ) -> None:
         if len(vjps) != len(jvps):
             raise ValueError(f"{name}: need as many JVP rules as VJP rules")
@@ -81,6 +107,7 @@ class Primitive:
         self.jvps = tuple(jvps)
         self.broadcasting = broadcasting
         self.kwargs = kwargs
+        self.sequence = sequence
         if vjp_pair is None and len(vjps) == 2 and None not in vjps:
             rule_x, rule_y = vjps
 
@@ -172,6 +199,57 @@ def defprimitive(
         broadcasting,
         None if kwargs is None else frozenset(kwargs),
         vjp_pair,
+    )
+    REGISTRY[fun] = prim
+    return prim
+
+
+def defsequence(
+    fun: Any,
+    vjp: Rule,
+    jvp: Rule,
+    *,
+    positional: Sequence[str] = (),
+    kwargs: Iterable[str] = (),
+    name: str | None = None,
+) -> Primitive:
+    """Register ``fun(arrays, ...)``, whose first argument is a sequence of arrays.
+
+    Any of the arrays may be traced, the others plain; the operation is
+    evaluated as ``fun(plain_arrays, **kwargs)``.
+
+    Parameters
+    ----------
+    fun
+        The key and the implementation, e.g. ``numpy.stack``.
+    vjp
+        ``vjp(g, ans, arrays, **kwargs)``: a list with one cotangent per array
+        (only those of traced arrays are used; returning views of ``g`` is fine).
+    jvp
+        ``jvp(tangents, ans, arrays, **kwargs)``: the output's tangent, where
+        ``tangents[i]`` is ``None`` for an array that is not traced.
+    positional
+        Names of the parameters that may be passed positionally after the
+        sequence (``("axis", "out")`` for ``numpy.stack``); they reach the rules
+        as keyword arguments.
+    kwargs
+        Keyword arguments allowed (after the positional ones are named).
+    name
+        Name for error messages; defaults to the dotted name of ``fun``.
+
+    Returns
+    -------
+    Primitive
+        The registered primitive.
+    """
+    prim = Primitive(
+        fun,
+        name or function_name(fun),
+        (vjp,),
+        (jvp,),
+        False,
+        frozenset(kwargs),
+        sequence=tuple(positional),
     )
     REGISTRY[fun] = prim
     return prim

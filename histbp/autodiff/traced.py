@@ -45,6 +45,17 @@ def _many(g: Any, rules, ans, args, kwargs, shapes) -> tuple[Any, ...]:
     return tuple(out)
 
 
+def _piece(g: Any, rule, ans, values, kwargs, i) -> Any:
+    """Cotangent rule of a sequence node with one traced array, at ``i``."""
+    return rule(g, ans, values, **kwargs)[i]
+
+
+def _pieces(g: Any, rule, ans, values, kwargs, wanted) -> tuple[Any, ...]:
+    """Cotangent rule of a sequence node with several traced arrays."""
+    cts = rule(g, ans, values, **kwargs)
+    return tuple(cts[i] for i in wanted)
+
+
 def _shape(x: Any) -> tuple[int, ...]:
     return x.shape if type(x) is np.ndarray else np.shape(x)
 
@@ -125,6 +136,39 @@ class Traced(Tracer):
             rules = tuple(vjps[i] for i in diff)
             data = (rules, ans, values, kwargs, tuple(shapes))
             node = (_many, tuple(args[i].idx for i in diff), data)
+        return Traced(ans, tape.record(*node), tape)
+
+    def _apply_sequence(
+        self, prim: Primitive, arrays: tuple[Any, ...], kwargs: dict
+    ) -> Any:
+        tape = None
+        values = list(arrays)
+        traced = []
+        for i, a in enumerate(arrays):
+            if type(a) is Traced:
+                if tape is None:
+                    tape = a.tape
+                elif a.tape is not tape:
+                    raise _mismatch(a)
+                values[i] = a.value
+                traced.append(i)
+            elif isinstance(a, Tracer):
+                raise _mismatch(a)
+        for v in kwargs.values():
+            if isinstance(v, Tracer):
+                raise unsupported(prim.name, "a traced keyword argument")
+        ans = prim.fun(values, **kwargs)
+        if type(ans) is np.float64:
+            ans = float(ans)
+        if not traced or not prim.vjps:
+            return ans
+        rule = prim.vjps[0]
+        if len(traced) == 1:
+            i = traced[0]
+            node = (_piece, arrays[i].idx, (rule, ans, values, kwargs, i))
+        else:
+            parents = tuple(arrays[i].idx for i in traced)
+            node = (_pieces, parents, (rule, ans, values, kwargs, tuple(traced)))
         return Traced(ans, tape.record(*node), tape)
 
     # -- scalar fast path: operators, defined below by _operator ---------------

@@ -35,6 +35,31 @@ def raw(x: Any) -> Any:
     return x.value if isinstance(x, Tracer) else x
 
 
+def _sequence_arguments(
+    prim: Primitive, args: tuple[Any, ...], kwargs: dict
+) -> tuple[tuple[Any, ...], dict]:
+    """Split a sequence primitive's call into its arrays and named arguments.
+
+    ``numpy.stack(arrays, -1)`` becomes ``(tuple(arrays), {"axis": -1})``; the
+    named arguments are checked against the primitive's allowed keywords.
+    """
+    names = prim.sequence
+    if len(args) > 1:
+        if len(args) - 1 > len(names):
+            raise TypeError(
+                f"{prim.name} takes at most {len(names) + 1} positional "
+                f"argument(s) but {len(args)} were given"
+            )
+        kwargs = dict(kwargs)
+        for name, value in zip(names, args[1:], strict=False):
+            if name in kwargs:
+                raise TypeError(f"{prim.name} got multiple values for {name!r}")
+            kwargs[name] = value
+    if kwargs:
+        prim.check_kwargs(kwargs)
+    return tuple(args[0]), kwargs
+
+
 def _shape_arg(args: tuple[Any, ...]) -> Any:
     """Accept ``f(2, 3)`` as well as ``f((2, 3))`` for reshape/transpose methods."""
     if len(args) == 1 and not isinstance(args[0], int | np.integer):
@@ -57,6 +82,15 @@ class Tracer:
     def _apply(self, prim: Primitive, args: tuple[Any, ...], kwargs: dict) -> Any:
         raise NotImplementedError
 
+    def _apply_sequence(
+        self, prim: Primitive, arrays: tuple[Any, ...], kwargs: dict
+    ) -> Any:
+        """Evaluate a sequence primitive such as ``numpy.stack`` on ``arrays``.
+
+        Any of ``arrays`` may be traced; otherwise as ``_apply``.
+        """
+        raise NotImplementedError
+
     def _call(self, func: Any, args: tuple[Any, ...], kwargs: dict | None = None):
         return self._apply(REGISTRY[func], args, kwargs or {})
 
@@ -75,6 +109,9 @@ class Tracer:
 
     def __array_function__(self, func, types, args, kwargs):
         prim = lookup(func)
+        if prim.sequence is not None:
+            arrays, kwargs = _sequence_arguments(prim, args, kwargs)
+            return self._apply_sequence(prim, arrays, kwargs)
         if kwargs:
             prim.check_kwargs(kwargs)
         return self._apply(prim, args, kwargs)
@@ -84,7 +121,8 @@ class Tracer:
             "histbp cannot convert a traced value to a plain numpy array (as "
             "np.asarray, np.array or a list of traced values would): that would "
             "silently drop its derivative. Apply numpy functions to the traced "
-            "value directly."
+            "value directly; build an array from traced values with np.stack or "
+            "np.concatenate."
         )
 
     def _no_number(self, kind: str):
@@ -179,6 +217,14 @@ class Tracer:
     def min(self, axis: Any = None, keepdims: bool = False) -> Any:
         """Minimum, as ``numpy.min``."""
         return self._call(np.min, (self,), {"axis": axis, "keepdims": keepdims})
+
+    def prod(self, axis: Any = None, keepdims: bool = False) -> Any:
+        """Product, as ``numpy.prod``."""
+        return self._call(np.prod, (self,), {"axis": axis, "keepdims": keepdims})
+
+    def clip(self, min: Any = None, max: Any = None) -> Any:
+        """Limit the values to ``[min, max]``, as ``numpy.clip``."""
+        return self._call(np.clip, (self, min, max))
 
     def reshape(self, *shape: Any, order: str = "C") -> Any:
         """Reshape, as ``ndarray.reshape``."""

@@ -32,7 +32,7 @@ def test_grad_of_a_non_scalar_output():
         (np.fft.fft, "numpy.fft.fft"),
         (np.linalg.inv, "numpy.linalg.inv"),
         (np.sort, "numpy.sort"),
-        (np.cumsum, "numpy.cumsum"),
+        (np.cumprod, "numpy.cumprod"),
         (np.arcsinh, "numpy.arcsinh"),
         (np.add.reduce, "numpy.add.reduce"),
         (np.add.accumulate, "numpy.add.accumulate"),

@@ -263,6 +263,171 @@ add(np.where, "where(col)", lambda x, y: np.where(COND[:, :1], x, y), [((3, 1), 
 add(np.where, "where(x>0)", lambda x: np.where(x > 0, x, 0.1 * x), [((3, 4),), (None,)])
 
 
+# -- joining sequences of arrays: any piece traced, the others plain -----------------
+PLAIN34 = np.linspace(-1.0, 1.0, 12).reshape(3, 4)
+add(np.stack, "stack", lambda x, y: np.stack([x, y]), [((3, 4), (3, 4)), (None, None)])
+add(
+    np.stack,
+    "stack(axis=-1)",
+    lambda x, y: np.stack((x, y), axis=-1),
+    [((3, 4), (3, 4)), ((5,), (5,))],
+)
+add(np.stack, "stack(x,1)", lambda x, y: np.stack([x, y], 1), [((3, 4), (3, 4))])
+add(
+    np.stack,
+    "stack([x,plain],-1)",
+    lambda x: np.stack([x, PLAIN34], axis=-1),
+    [((3, 4),)],
+)
+add(
+    np.stack,
+    "stack([plain,x,x])",
+    lambda x: np.stack([PLAIN34, x, 2.0 * x]),
+    [((3, 4),)],
+)
+add(
+    np.stack,
+    "stack([1-x,x*y,2])",
+    lambda x, y: np.stack([1.0 - x, x * y, 2.0]),
+    [(None, None)],
+)
+add(np.stack, "stack(x)", lambda x: np.stack(x, axis=1), [((3, 4),)])
+add(
+    np.concatenate,
+    "concatenate(3 pieces)",
+    lambda x, y, z: np.concatenate([x, y, z]),
+    [((2,), (3,), (4,)), ((2, 4), (1, 4), (3, 4))],
+)
+add(
+    np.concatenate,
+    "concatenate(axis=-1)",
+    lambda x, y: np.concatenate((x, y), axis=-1),
+    [((3, 2), (3, 4)), ((2, 3, 1), (2, 3, 4))],
+)
+add(
+    np.concatenate,
+    "concatenate(x,1)",
+    lambda x, y: np.concatenate([x, y], 1),
+    [((2, 1, 4), (2, 3, 4))],
+)
+add(
+    np.concatenate,
+    "concatenate([x,plain,x])",
+    lambda x: np.concatenate([x, PLAIN34, x], axis=0),
+    [((3, 4),)],
+)
+add(
+    np.concatenate,
+    "concatenate(axis=None)",
+    lambda x, y: np.concatenate([x, y], axis=None),
+    [((2, 3), (4,))],
+)
+add(np.vstack, "vstack", lambda x, y: np.vstack([x, y]), [((4,), (2, 4)), (None, None)])
+add(np.vstack, "vstack([x,plain])", lambda x: np.vstack((x, PLAIN34)), [((4,),)])
+add(
+    np.hstack,
+    "hstack",
+    lambda x, y: np.hstack([x, y]),
+    [((3,), (2,)), ((3, 2), (3, 1)), (None, (3,))],
+)
+add(np.hstack, "hstack([plain,x])", lambda x: np.hstack([PLAIN34, x]), [((3, 2),)])
+
+
+# -- prod, cumsum, clip, outer, norm ---------------------------------------------------
+def _zeros_at(*indices):
+    def with_zeros(a):
+        a = a.copy()
+        for index in indices:
+            a[index] = 0.0
+        return a
+
+    return with_zeros
+
+
+add(np.prod, "prod", np.prod, [(None,), ((5,),), ((3, 4),), ((),)])
+for axis in (0, -1, (0, 2), (2, 1)):
+    for keepdims in (False, True):
+
+        def prod_axis(x, axis=axis, keepdims=keepdims):
+            return np.prod(x, axis=axis, keepdims=keepdims)
+
+        add(
+            np.prod, f"prod(axis={axis},keepdims={keepdims})", prod_axis, [((2, 3, 4),)]
+        )
+add(np.prod, "prod(x,1)", lambda x: np.prod(x, 1), [((3, 4),)])
+add(np.prod, "x.prod(axis=0)", lambda x: x.prod(axis=0), [((3, 4),)])
+add(np.prod, "prod(one zero)", np.prod, [((5,),)], (_zeros_at(2),))
+add(np.prod, "prod(two zeros)", np.prod, [((5,),)], (_zeros_at(1, 3),))
+add(
+    np.prod,
+    "prod(zeros,axis=1)",
+    lambda x: np.prod(x, axis=1),
+    [((3, 4),)],
+    (_zeros_at((0, 1), (1, 0), (1, 3)),),
+)
+
+add(np.cumsum, "cumsum", np.cumsum, [(None,), ((5,),), ((3, 4),)])
+for axis in (0, -1, 1):
+    add(
+        np.cumsum,
+        f"cumsum(axis={axis})",
+        lambda x, axis=axis: np.cumsum(x, axis=axis),
+        [((2, 3, 4),)],
+    )
+add(np.cumsum, "cumsum(x,0)", lambda x: np.cumsum(x, 0), [((3, 4),)])
+
+LOWER = _keep_float(lambda a: -np.abs(a) - 0.2)
+UPPER = _keep_float(lambda a: np.abs(a) + 0.2)
+add(np.clip, "clip", lambda x: np.clip(x, -0.5, 0.7), [(None,), ((3, 4),)])
+add(
+    np.clip,
+    "clip(bounds)",
+    lambda x, lo, hi: np.clip(x, lo, hi),
+    [((3, 4), (4,), None), (None, (3, 1), (4,)), ((3, 4), (3, 4), (3, 4))],
+    (ANY, LOWER, UPPER),
+)
+add(np.clip, "clip(None,hi)", lambda x: np.clip(x, None, 0.3), [((3, 4),)])
+add(np.clip, "clip(lo,None)", lambda x: np.clip(x, -0.3, None), [((3, 4),)])
+add(
+    np.clip,
+    "clip(a_min=,a_max=)",
+    lambda x: np.clip(x, a_min=-0.3, a_max=0.4),
+    [((3, 4),)],
+)
+add(np.clip, "x.clip", lambda x: x.clip(-0.4, 0.2), [((3, 4),)])
+
+add(
+    np.outer,
+    "outer",
+    np.outer,
+    [
+        ((3,), (4,)),
+        ((2, 3), (4,)),
+        ((3,), (2, 2)),
+        (None, (3,)),
+        ((3,), None),
+        ((), (2,)),
+    ],
+)
+add(np.outer, "outer(x,plain)", lambda x: np.outer(x, PLAIN34[0]), [((3,),)])
+
+add(np.linalg.norm, "norm", np.linalg.norm, [((5,),), ((3, 4),), ((),)])
+add(np.linalg.norm, "norm(scalar)", np.linalg.norm, [(None,)], (AWAY,))
+for axis in (0, -1, (0, 2)):
+    for keepdims in (False, True):
+
+        def norm_axis(x, axis=axis, keepdims=keepdims):
+            return np.linalg.norm(x, axis=axis, keepdims=keepdims)
+
+        add(
+            np.linalg.norm,
+            f"norm(axis={axis},keepdims={keepdims})",
+            norm_axis,
+            [((2, 3, 4),)],
+        )
+add(np.linalg.norm, "norm(x,None,1)", lambda x: np.linalg.norm(x, None, 1), [((3, 4),)])
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
 def test_directional_derivative_matches_central_difference(case, mode):

@@ -10,6 +10,12 @@ Conventions where the derivative is not defined:
 * ``absolute`` at 0 uses the subgradient 0 (``sign(0) == 0``).
 * ``maximum``/``minimum`` at a tie give each argument half the cotangent, so
   ``relu(x) = maximum(x, 0)`` has derivative 0.5 at 0 (as HIPS autograd and JAX).
+* ``clip(x, a_min, a_max)`` has derivative 1 with respect to ``x`` wherever it
+  returns ``x`` unchanged, the bounds included (``a_min <= x <= a_max``), and 0
+  where it returns a bound; the derivative with respect to a (traced) bound is 1
+  where that bound is returned, so the three always sum to 1. At ``x == a_min``
+  this is the one-sided derivative from inside the interval (as PyTorch's
+  ``clamp``; HIPS autograd uses 0 there).
 * ``sqrt`` and ``log`` at 0, ``reciprocal`` at 0, and ``x ** y`` with respect to
   ``y`` at negative ``x`` follow numpy: they give ``inf`` or ``nan`` (and numpy's
   warning), never an exception.
@@ -115,3 +121,53 @@ _elementwise(np.sinh, lambda g, ans, x: g * np.cosh(x))
 _elementwise(np.cosh, lambda g, ans, x: g * np.sinh(x))
 _elementwise(np.arctan, lambda g, ans, x: div(g, 1.0 + x * x))
 _elementwise(np.absolute, lambda g, ans, x: g * np.sign(x))
+
+
+def _clip_bounds(a_min: Any, a_max: Any, kwargs: dict) -> tuple[Any, Any]:
+    """The bounds, whether passed as ``a_min``/``a_max`` or ``min``/``max``."""
+    lo = kwargs.get("min") if a_min is None else a_min
+    hi = kwargs.get("max") if a_max is None else a_max
+    return lo, hi
+
+
+def _clip_masks(x: Any, lo: Any, hi: Any) -> tuple[Any, Any]:
+    """Where ``clip`` returns ``lo`` and where it returns ``hi``.
+
+    numpy's ``clip`` is ``minimum(maximum(x, lo), hi)``: ``hi`` wins wherever
+    ``maximum(x, lo) > hi``, then ``lo`` wherever ``x < lo``; ``x`` elsewhere.
+    """
+    if lo is None:
+        low, kept = False, x
+    else:
+        low, kept = np.less(x, lo), np.maximum(x, lo)
+    high = False if hi is None else np.greater(kept, hi)
+    return np.logical_and(low, np.logical_not(high)), high
+
+
+def _masked(g: Any, mask: Any) -> Any:
+    """``g`` where ``mask`` holds, 0 elsewhere (a float stays a float)."""
+    if type(g) is float and not isinstance(mask, np.ndarray):
+        return g if mask else 0.0
+    return g * mask
+
+
+def _clip_x(g, ans, x, a_min=None, a_max=None, **kwargs):
+    low, high = _clip_masks(x, *_clip_bounds(a_min, a_max, kwargs))
+    return _masked(g, np.logical_not(np.logical_or(low, high)))
+
+
+def _clip_min(g, ans, x, a_min=None, a_max=None, **kwargs):
+    return _masked(g, _clip_masks(x, *_clip_bounds(a_min, a_max, kwargs))[0])
+
+
+def _clip_max(g, ans, x, a_min=None, a_max=None, **kwargs):
+    return _masked(g, _clip_masks(x, *_clip_bounds(a_min, a_max, kwargs))[1])
+
+
+defprimitive(
+    np.clip,
+    (_clip_x, _clip_min, _clip_max),
+    (_clip_x, _clip_min, _clip_max),
+    broadcasting=True,
+    kwargs=("a_min", "a_max", "min", "max"),
+)

@@ -1,9 +1,15 @@
-"""Rules for reductions: ``sum``, ``mean``, ``max`` and ``min`` over axes.
+"""Rules for reductions: ``sum``, ``mean``, ``prod``, ``max``, ``min``; ``cumsum``.
 
 The adjoint of a reduction spreads the output's cotangent back over the reduced
 axes: evenly for ``sum`` (and divided by the count for ``mean``), and onto the
 entries attaining the extremum for ``max``/``min``, split equally among ties.
 ``axis`` may be ``None``, an int or a tuple of ints, ``keepdims`` either value.
+
+The derivative of ``prod`` with respect to an entry is the product of the other
+entries. It is computed as the product of the entries before it times the
+product of those after it (two cumulative products), never as ``prod / x``: it
+is exact, and correct where entries are zero. The adjoint of ``cumsum`` is the
+cumulative sum taken in reverse order.
 """
 
 from __future__ import annotations
@@ -98,7 +104,55 @@ def _extremum_jvp(t, ans, x, axis=None, out=None, keepdims=False):
     return np.sum(t * hit / count, axis=axis, keepdims=keepdims)
 
 
+def _others(x: Any, axis: Any) -> Any:
+    """``d prod(x, axis) / d x``: for each entry, the product of the others.
+
+    Exclusive products, the products before an entry times those after it
+    along the reduced axes; no division, so zero entries are handled exactly.
+    """
+    if type(x) is not np.ndarray:  # the product of a number is the number
+        return 1.0
+    axes = _axes(axis, x.ndim)
+    dtype = np.result_type(x, 0.0)
+    if not axes or x.size == 0:
+        return np.ones(x.shape, dtype=dtype)
+    k = len(axes)
+    last = tuple(range(x.ndim - k, x.ndim))
+    moved = np.moveaxis(x, axes, last)  # the reduced axes, flattened, at the end
+    flat = moved.reshape((*moved.shape[: x.ndim - k], -1))
+    out = np.ones(flat.shape, dtype=dtype)
+    if flat.shape[-1] > 1:
+        np.cumprod(flat[..., :-1], axis=-1, out=out[..., 1:])  # before each entry
+        out[..., :-1] *= np.cumprod(flat[..., :0:-1], axis=-1)[..., ::-1]  # after
+    return np.moveaxis(out.reshape(moved.shape), last, axes)
+
+
+def _prod_vjp(g, ans, x, axis=None, dtype=None, out=None, keepdims=False):
+    if type(x) is not np.ndarray:
+        return g
+    return _reshape(g, _kept(x.shape, axis)) * _others(x, axis)
+
+
+def _prod_jvp(t, ans, x, axis=None, dtype=None, out=None, keepdims=False):
+    if type(x) is not np.ndarray:
+        return t
+    return np.sum(t * _others(x, axis), axis=axis, keepdims=keepdims)
+
+
+def _cumsum_vjp(g, ans, x, axis=None, dtype=None, out=None):
+    if axis is None:  # numpy flattens x first
+        flat = np.cumsum(g[::-1])[::-1]
+        return float(flat[0]) if type(x) is float else flat.reshape(np.shape(x))
+    return np.flip(np.cumsum(np.flip(g, axis), axis=axis), axis)
+
+
+def _cumsum_jvp(t, ans, x, axis=None, dtype=None, out=None):
+    return np.cumsum(t, axis=axis)
+
+
 defprimitive(np.sum, (_sum_vjp,), (_sum_jvp,), kwargs=_KWARGS)
 defprimitive(np.mean, (_mean_vjp,), (_mean_jvp,), kwargs=_KWARGS)
+defprimitive(np.prod, (_prod_vjp,), (_prod_jvp,), kwargs=_KWARGS)
+defprimitive(np.cumsum, (_cumsum_vjp,), (_cumsum_jvp,), kwargs=("axis", "dtype"))
 for _func in {np.max, np.amax, np.min, np.amin}:
     defprimitive(_func, (_extremum_vjp,), (_extremum_jvp,), kwargs=("axis", "keepdims"))
