@@ -8,7 +8,6 @@ machine with Python 3.11+ and pip needs nothing else.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -87,11 +86,12 @@ def docs(session: nox.Session) -> None:
     """
     _install(session, "docs")
     mode = "cache" if "cache" in session.posargs else "force"
-    env = {"HISTBP_NB_EXECUTION": mode}
-    if mode == "force" and (BUILD / "html").exists():
-        shutil.rmtree(BUILD / "html")
+    # Force mode reads every page afresh (-E), so every cell runs; cache mode
+    # rebuilds only what changed and reuses the results of unchanged cells.
+    fresh = ["-E"] if mode == "force" else []
     session.run(
         "sphinx-build",
+        *fresh,
         "-W",
         "--keep-going",
         "-n",
@@ -101,7 +101,7 @@ def docs(session: nox.Session) -> None:
         str(BUILD / "doctrees"),
         str(DOCS),
         str(BUILD / "html"),
-        env=env,
+        env={"HISTBP_NB_EXECUTION": mode},
     )
     session.log(f"Site built: {BUILD / 'html' / 'index.html'}")
 

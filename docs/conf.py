@@ -69,7 +69,11 @@ nitpick_ignore_regex = [
     ("py:class", r"histbp\..*\._.*"),
     # The build makes no network request, so there are no intersphinx inventories:
     # references into numpy and the standard library stay plain text.
-    ("py:(class|func|mod|data|obj)", r"(numpy|fractions|collections|typing)(\..*)?"),
+    (
+        "py:(class|func|meth|mod|data|obj|exc)",
+        r"(numpy|fractions|collections|typing|math|inspect|ast|pathlib|os|gzip"
+        r"|hashlib|urllib|dataclasses|functools|compile|exec|eval)(\..*)?",
+    ),
 ]
 
 # --- HTML ---------------------------------------------------------------------------
