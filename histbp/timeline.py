@@ -463,6 +463,15 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         "Experiments showing that backpropagation gives hidden units useful "
         "internal representations.",
         date="1985/1986",
+        implementations=(
+            "histbp.nets.rumelhart.BackpropNet",
+            "histbp.nets.rumelhart.mirror_weights",
+            "histbp.nets.rumelhart.family_trees_net",
+            "histbp.nets.rumelhart.person_features",
+            "histbp.data.symmetry",
+            "histbp.data.encoder",
+            "histbp.data.family_trees",
+        ),
     ),
     _entry(
         "schmidhuber-chunker",
