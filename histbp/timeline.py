@@ -143,6 +143,10 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("euler1744",),
         "Curves that minimise an integral, characterised by what became the "
         "Euler-Lagrange equation.",
+        implementations=(
+            "histbp.control.brachistochrone",
+            "histbp.control.cycloid",
+        ),
     ),
     _entry(
         "cauchy",
@@ -226,6 +230,10 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("kelley1960",),
         "Steepest descent on a control history, with gradients from adjoint "
         "equations integrated backwards in time.",
+        implementations=(
+            "histbp.control.sail_transfer",
+            "histbp.control.rk4_adjoint",
+        ),
     ),
     _entry(
         "bryson",
@@ -341,6 +349,9 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         _CONTROL,
         ("brysonho1969",),
         "The textbook that set out the adjoint gradient method for engineers.",
+        implementations=(
+            "histbp.control.orbit_raising",
+        ),
     ),
     _entry(
         "linnainmaa",

@@ -15,14 +15,29 @@ Dreyfus (1973) adapts the gains of a feedback controller for a plant with a time
 lag along a backward-sweep gradient (:func:`feedback_gradient`,
 :func:`adapt_feedback`).
 
+The continuous trajectories: Euler's calculus of variations (1744) on the
+brachistochrone (:func:`brachistochrone` against the exact :func:`cycloid`),
+Kelley's gradient method in function space (1960) on a solar-sail transfer from
+Earth's orbit to Mars's (:func:`sail_transfer`), and Bryson and Ho's maximum-radius
+orbit raising (1969, :func:`orbit_raising`), all with the discrete adjoint of a
+Runge-Kutta integration (:func:`rk4_forward`, :func:`rk4_adjoint`).
+
 References
 ----------
 Bellman (1953) [bellman1953]; Bellman (1957) [bellman1957];
 Bryson (1961) [bryson1961]; Bryson and Denham (1962) [bryson1962steepest];
 Pontryagin et al. (1962) [pontryagin1962]; Dreyfus (1962) [dreyfus1962];
-Dreyfus (1973) [dreyfus1973].
+Dreyfus (1973) [dreyfus1973]; Euler (1744) [euler1744]; Kelley (1960)
+[kelley1960]; Bryson and Ho (1969) [brysonho1969].
 """
 
+from histbp.control.adjoint_ode import (
+    Adjoint,
+    Trajectory,
+    rk4_adjoint,
+    rk4_forward,
+    step_jacobians,
+)
 from histbp.control.chain_rule import ChainRuleGradient, dreyfus_gradient
 from histbp.control.dynamic_programming import (
     GridDPResult,
@@ -38,6 +53,7 @@ from histbp.control.feedback import (
     feedback_cost,
     feedback_gradient,
 )
+from histbp.control.kelley import SailTransferResult, sail_terminal, sail_transfer
 from histbp.control.lqr import LQRSolution, lqr_dynamic_programming, riccati_recursion
 from histbp.control.maximum_principle import (
     BangBangSolution,
@@ -54,14 +70,29 @@ from histbp.control.multistage import (
     process_cost,
     simulate_process,
 )
+from histbp.control.orbit_raising import (
+    OrbitRaisingResult,
+    orbit_raising,
+    orbit_raising_terminal,
+)
 from histbp.control.state_constraint import BrysonDenhamSolution, bryson_denham
 from histbp.control.steepest import ControlDescentResult, bryson_steepest_descent
+from histbp.control.variations import (
+    BrachistochroneResult,
+    Cycloid,
+    brachistochrone,
+    cycloid,
+    polygon_travel_time,
+)
 
 __all__ = [
+    "Adjoint",
     "BangBangSolution",
+    "BrachistochroneResult",
     "BrysonDenhamSolution",
     "ChainRuleGradient",
     "ControlDescentResult",
+    "Cycloid",
     "FeedbackAdaptation",
     "FeedbackGradient",
     "GridDPResult",
@@ -69,11 +100,16 @@ __all__ = [
     "LaggedLinearSystem",
     "MultiplierGradient",
     "MultistageProcess",
+    "OrbitRaisingResult",
+    "SailTransferResult",
     "TabularDPResult",
+    "Trajectory",
     "adapt_feedback",
+    "brachistochrone",
     "bryson_denham",
     "bryson_gradient",
     "bryson_steepest_descent",
+    "cycloid",
     "discrete_minimum_time",
     "dreyfus_gradient",
     "feedback_cost",
@@ -82,10 +118,18 @@ __all__ = [
     "linear_quadratic_process",
     "lqr_dynamic_programming",
     "minimum_time_double_integrator",
+    "orbit_raising",
+    "orbit_raising_terminal",
+    "polygon_travel_time",
     "process_cost",
     "riccati_recursion",
+    "rk4_adjoint",
+    "rk4_forward",
+    "sail_terminal",
+    "sail_transfer",
     "simulate_double_integrator",
     "simulate_process",
+    "step_jacobians",
     "switching_curve",
     "tabular_dynamic_programming",
 ]
