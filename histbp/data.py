@@ -156,7 +156,7 @@ FAMILY_PEOPLE: tuple[str, ...] = (
     "Roberto", "Maria", "Pierro", "Francesca", "Emilio", "Gina",
     "Lucia", "Marco", "Angela", "Tomaso", "Alfonso", "Sophia",
 )  # fmt: skip
-"""The 24 people: the English family, then the Italian one in matching order.
+"""The 24 people, the English family first, then the Italian one in matching order.
 
 Person ``i`` and person ``i + 12`` hold the same place in the two trees.
 """

@@ -163,6 +163,11 @@ def counting(tally: Tally | None = None) -> Iterator[Tally]:
     Tally
         The tally. Blocks nest: an operation is counted in every open tally.
 
+    Raises
+    ------
+    TypeError
+        If ``tally`` is given and is not a :class:`Tally`.
+
     Examples
     --------
     >>> x, y, z = CountingFloat(2.0), CountingFloat(3.0), CountingFloat(4.0)
@@ -256,7 +261,7 @@ class CountingFloat(_Number):
     counting float and adds one to each open :func:`counting` tally. Comparisons
     work and are not counted (like the tests of branches). ``float(x)`` and
     :mod:`math` functions raise :class:`TypeError`, since their result would
-    escape the count; read the number as :attr:`value`.
+    escape the count; read the number as ``value``.
 
     Parameters
     ----------
@@ -1149,6 +1154,13 @@ def network_loss(net: SparseNetwork, x: Any, target: Any, weights: Any = None) -
     -------
     float
         ``E`` (a traced value when called under :func:`histbp.autodiff.grad`).
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`SparseNetwork`.
+    ValueError
+        If ``x``, ``target`` or ``weights`` has the wrong shape.
     """
     if not isinstance(net, SparseNetwork):
         raise TypeError(f"net must be a SparseNetwork, got {type(net).__name__}")
@@ -1271,6 +1283,13 @@ def graph_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradient:
         ``"link adjoints"`` (``hbar_i += w_e abar_j``) and ``"weight
         gradients"`` (``abar_j h_i``).
 
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`SparseNetwork`.
+    ValueError
+        If ``x`` or ``target`` has the wrong shape or non-finite values.
+
     References
     ----------
     Linnainmaa (1970) [linnainmaa1970]; Werbos (1982) [werbos1982] for networks.
@@ -1339,6 +1358,13 @@ def stagewise_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradie
         (``lambda_L``), ``"state Jacobians"`` (forming the ``J_k``),
         ``"state products"`` (``lambda_k J_k``), ``"weight Jacobians"``
         (forming the ``B_k``) and ``"weight products"`` (``lambda_k B_k``).
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`SparseNetwork`.
+    ValueError
+        If ``x`` or ``target`` has the wrong shape or non-finite values.
 
     References
     ----------

@@ -108,7 +108,7 @@ class Expr:
 
     @property
     def operations(self) -> int:
-        """The number of operation nodes: the operations that evaluate the tree."""
+        """Count the operation nodes, that is the operations that evaluate the tree."""
         count, stack = 0, [self]
         while stack:
             node = stack.pop()

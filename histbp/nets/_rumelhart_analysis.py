@@ -133,7 +133,7 @@ def family_trees_net(
     Returns
     -------
     BackpropNet
-        Layer sizes :data:`FAMILY_TREES_LAYERS`, with the first layer split as
+        Layer sizes ``FAMILY_TREES_LAYERS``, with the first layer split as
         :func:`family_trees_connections` describes.
 
     References
