@@ -130,9 +130,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("lhopital1696",),
         "Leibniz's rules, including the chain rule, taught in a book, with the "
         "limit rule that now carries l'Hôpital's name.",
-        implementations=(
-            "histbp.autodiff.grad",
-        ),
+        implementations=("histbp.autodiff.grad",),
     ),
     _entry(
         "euler",
@@ -189,9 +187,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("robbins1951",),
         "Finding the root of a function seen only through noise, with steps that "
         "shrink just fast enough.",
-        implementations=(
-            "histbp.optimize.robbins_monro",
-        ),
+        implementations=("histbp.optimize.robbins_monro",),
     ),
     _entry(
         "kiefer-wolfowitz",
@@ -201,9 +197,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         _STOCHASTIC,
         ("kiefer1952",),
         "Climbing a noisy function with finite-difference gradient estimates.",
-        implementations=(
-            "histbp.optimize.kiefer_wolfowitz",
-        ),
+        implementations=("histbp.optimize.kiefer_wolfowitz",),
     ),
     _entry(
         "bellman",
@@ -279,9 +273,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         _CONTROL,
         ("dreyfus1962",),
         "The backward recursion for the gradient derived from the chain rule alone.",
-        implementations=(
-            "histbp.control.dreyfus_gradient",
-        ),
+        implementations=("histbp.control.dreyfus_gradient",),
     ),
     _entry(
         "wilkinson",
@@ -308,9 +300,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("ivakhnenko1965", "ivakhnenko1968", "ivakhnenko1971"),
         "Deep networks of polynomial units grown layer by layer by regression and "
         "pruned on held-out data.",
-        implementations=(
-            "histbp.nets.GMDH",
-        ),
+        implementations=("histbp.nets.GMDH",),
     ),
     _entry(
         "tsypkin",
@@ -349,9 +339,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         _CONTROL,
         ("brysonho1969",),
         "The textbook that set out the adjoint gradient method for engineers.",
-        implementations=(
-            "histbp.control.orbit_raising",
-        ),
+        implementations=("histbp.control.orbit_raising",),
     ),
     _entry(
         "linnainmaa",
@@ -380,9 +368,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("ostrovskii1971",),
         "Reverse accumulation of derivatives for chemical-process models, in a "
         "journal.",
-        implementations=(
-            "histbp.autodiff.jacobian",
-        ),
+        implementations=("histbp.autodiff.jacobian",),
     ),
     _entry(
         "dreyfus-control",
@@ -407,9 +393,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("werbos1974",),
         "Total derivatives of a target through an ordered system of equations, "
         "summed backwards.",
-        implementations=(
-            "histbp.nets.ordered_derivatives",
-        ),
+        implementations=("histbp.nets.ordered_derivatives",),
     ),
     _entry(
         "amari-association",
@@ -420,9 +404,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("amari1977",),
         "Gradient descent for learning in multilayer networks, in a theory of "
         "associative memory.",
-        implementations=(
-            "histbp.nets.chain_rule_gradients",
-        ),
+        implementations=("histbp.nets.chain_rule_gradients",),
     ),
     _entry(
         "speelpenning",
@@ -433,9 +415,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("speelpenning1980",),
         "A program that reads a program and writes another that computes its "
         "gradient by a reverse sweep.",
-        implementations=(
-            "histbp.autodiff.source.compile_gradient",
-        ),
+        implementations=("histbp.autodiff.source.compile_gradient",),
     ),
     _entry(
         "werbos-networks",
@@ -499,6 +479,14 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
         "A hierarchy of recurrent networks pre-trained without supervision to "
         "compress sequences, then distilled into one net.",
+        implementations=(
+            "histbp.nets.chunker.train_chunker",
+            "histbp.nets.chunker.train_conventional",
+            "histbp.nets.chunker.surprises",
+            "histbp.nets.chunker.compress",
+            "histbp.nets.chunker.time_lag_task",
+            "histbp.nets.bptt.bptt",
+        ),
     ),
     _entry(
         "hinton-salakhutdinov",
@@ -509,6 +497,13 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("hinton2006",),
         "Stacks of restricted Boltzmann machines trained one layer at a time, then "
         "fine-tuned by backpropagation.",
+        implementations=(
+            "histbp.nets.rbm.train_rbm_stack",
+            "histbp.nets.rbm.train_rbm",
+            "histbp.nets.rbm.classifier_from_stack",
+            "histbp.nets.autoencoder.unroll",
+            "histbp.nets.autoencoder.fine_tune_autoencoder",
+        ),
     ),
     _entry(
         "ciresan",
@@ -519,6 +514,11 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("ciresan2010",),
         "Plain on-line backpropagation with deformed training images set an "
         "MNIST record without pre-training.",
+        implementations=(
+            "histbp.nets.deep_mlp.train_deep_mlp",
+            "histbp.nets.deformations.deform",
+            "histbp.mnist.load_mnist",
+        ),
     ),
     _entry(
         "griewank",
@@ -528,9 +528,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         _REVERSE,
         ("griewank2012",),
         "A history of the reverse mode and its cheap-gradient principle.",
-        implementations=(
-            "histbp.autodiff.source.compile_gradient",
-        ),
+        implementations=("histbp.autodiff.source.compile_gradient",),
     ),
 )
 
