@@ -1,4 +1,4 @@
-"""Developer tasks for histbp: build the site, run the tests, lint.
+"""Developer tasks for histbp: build the site, check it, run the tests, lint.
 
 Run ``python noxfile.py -s docs`` (or ``nox -s docs`` where nox is installed). When nox
 is missing, running this file installs it into ``.nox/_bootstrap`` first, so a fresh
@@ -54,6 +54,14 @@ nox.options.sessions = ["lint", "tests", "docs"]
 nox.options.reuse_venv = "yes"
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
+# One BLAS thread per process: the executed pages, the tests and the benchmarks do
+# many small matrix products, which two threads on a shared 2-core machine slow
+# down several times over, and the builds and tests already run one process per core.
+ONE_THREAD = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
 DOCS = ROOT / "docs"
 BUILD = DOCS / "_build"
 # uv leaves no bytecode where PYTHONDONTWRITEBYTECODE is set, which makes every
@@ -74,7 +82,7 @@ def _install(session: nox.Session, *groups: str) -> None:
 def tests(session: nox.Session) -> None:
     """Run the test suite (extra arguments go to pytest)."""
     _install(session, "test")
-    session.run("pytest", "-n", "auto", *session.posargs)
+    session.run("pytest", "-n", "auto", *session.posargs, env=ONE_THREAD)
 
 
 @nox.session
@@ -82,16 +90,21 @@ def docs(session: nox.Session) -> None:
     """Build the site strictly, executing every cell (``-- cache`` reuses results).
 
     The HTML lands in ``docs/_build/html``. Warnings are errors, references are
-    checked (``-n``), and a cell that raises fails the build.
+    checked (``-n``), and a cell that raises fails the build. ``-- serial`` reads
+    the pages in one process instead of one per core.
     """
     _install(session, "docs")
     mode = "cache" if "cache" in session.posargs else "force"
-    # Force mode reads every page afresh (-E), so every cell runs; cache mode
-    # rebuilds only what changed and reuses the results of unchanged cells.
+    # Force mode reads every page afresh (-E), so every cell runs, and reads them
+    # in parallel, one process per core, each running its pages' kernels. Cache
+    # mode rebuilds only what changed and reuses the results of unchanged cells,
+    # in one process: the cache's database does not take parallel writers.
     fresh = ["-E"] if mode == "force" else []
+    jobs = ["-j", "auto"] if mode == "force" and "serial" not in session.posargs else []
     session.run(
         "sphinx-build",
         *fresh,
+        *jobs,
         "-W",
         "--keep-going",
         "-n",
@@ -101,9 +114,70 @@ def docs(session: nox.Session) -> None:
         str(BUILD / "doctrees"),
         str(DOCS),
         str(BUILD / "html"),
-        env={"HISTBP_NB_EXECUTION": mode},
+        env={"HISTBP_NB_EXECUTION": mode, **ONE_THREAD},
     )
     session.log(f"Site built: {BUILD / 'html' / 'index.html'}")
+
+
+@nox.session
+def site(session: nox.Session) -> None:
+    """Check that the strict build fails, naming the fault, on each kind of fault.
+
+    Builds small copies of the site (tests/site/test_build_strictness.py).
+    """
+    _install(session, "site")
+    session.run(
+        "pytest",
+        "tests/site",
+        "-n",
+        "auto",
+        "-m",
+        "site_build",
+        *session.posargs,
+        env=ONE_THREAD,
+    )
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Check the built site in Chromium and the build's strictness (after ``docs``).
+
+    Playwright drives the system's Chromium (``/usr/bin/chromium``, from Debian's
+    ``chromium`` package, or ``HISTBP_CHROMIUM``); it never downloads a browser.
+    Extra arguments go to pytest.
+    """
+    site_dir = BUILD / "html"
+    if not (site_dir / "index.html").is_file():
+        session.error(f"no site in {site_dir}: build it first (nox -s docs)")
+    chromium = Path(os.environ.get("HISTBP_CHROMIUM", "/usr/bin/chromium"))
+    if not chromium.is_file():
+        session.error(f"{chromium} is missing: apt-get install chromium")
+    _install(session, "browser")
+    session.run(
+        "pytest",
+        "tests/site",
+        "-n",
+        "auto",
+        *session.posargs,
+        env={"HISTBP_SITE_TESTS": "1", "HISTBP_CHROMIUM": str(chromium), **ONE_THREAD},
+    )
+
+
+@nox.session
+def reproduce(session: nox.Session) -> None:
+    """Run ``benchmarks/reproduce_mnist.py`` (extra arguments go to the script).
+
+    The data come from ``HISTBP_DATA``; where it is not set, from the shared data
+    folder ``../shared/data`` beside the repository, if there is one.
+    """
+    # numpy for the training; matplotlib because the script ends by drawing its
+    # learning curve (benchmarks/reproduce_mnist.py, _plot).
+    session.install(".", "numpy", "matplotlib")
+    env = dict(ONE_THREAD)
+    shared = ROOT.parent / "shared" / "data"
+    if not os.environ.get("HISTBP_DATA") and shared.is_dir():
+        env["HISTBP_DATA"] = str(shared.resolve())
+    session.run("python", "benchmarks/reproduce_mnist.py", *session.posargs, env=env)
 
 
 @nox.session
@@ -113,8 +187,7 @@ def bench(session: nox.Session) -> None:
     Extra arguments go to ``benchmarks/run.py``, e.g. ``-- --only scalar_chain``.
     """
     _install(session, "bench")
-    env = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    session.run("python", "benchmarks/run.py", *session.posargs, env=env)
+    session.run("python", "benchmarks/run.py", *session.posargs, env=ONE_THREAD)
 
 
 @nox.session

@@ -27,6 +27,10 @@ extensions = [
     "sphinx_copybutton",
     "histbp_bibstyle",
     "histbp_timeline",
+    "histbp_figure",
+    "histbp_cite",
+    "histbp_site",
+    "histbp_exec",
 ]
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "Thumbs.db", ".DS_Store"]
@@ -79,11 +83,41 @@ nitpick_ignore_regex = [
 # --- HTML ---------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
 html_title = "histbp"
-html_static_path = ["_static"]
+# A favicon of our own: without one, browsers ask for /favicon.ico and log a 404.
+html_favicon = str(DOCS / "_static" / "favicon.svg")
+# Absolute, so that a conf.py elsewhere can import these settings (tests/site/).
+html_static_path = [str(DOCS / "_static")]
 html_css_files = ["histbp.css"]
+# Without a default mode the theme logs a console error on a reader's first visit.
+html_context = {"default_mode": "auto"}
 html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": True,
     "home_page_in_toc": True,
 }
-copybutton_selector = "div.cell_input div.highlight pre"
+# The ".md" download is the page's source as written, not a ".md.txt".
+html_sourcelink_suffix = ""
+# The copy button goes on code-cell inputs and on the BibTeX of "Cite this entry"
+# and "How to cite" (histbp_cite), never on outputs.
+copybutton_selector = (
+    "div.cell_input div.highlight pre, div.histbp-cite div.highlight pre"
+)
+
+# --- Hosting (histbp_site) ----------------------------------------------------------
+# The canonical address: Read the Docs sets READTHEDOCS_CANONICAL_URL; the GitHub
+# Pages workflow sets HISTBP_BASEURL. It gives the canonical links, the sitemap, the
+# Open Graph tags and the 404 page's base.
+html_baseurl = (
+    os.environ.get("HISTBP_BASEURL")
+    or os.environ.get("READTHEDOCS_CANONICAL_URL")
+    or "https://histbp.readthedocs.io/en/latest/"
+)
+# MathJax 3 from the sphinx-mathjax-offline package, copied into _static/: the
+# build and the site make no request to a CDN.
+mathjax_path = "mathjax/tex-chtml-full.js"
+histbp_citation_file = str(ROOT / "CITATION.cff")
+histbp_site_description = (
+    "The history of backpropagation as a timeline, from Leibniz's chain rule (1676) "
+    "to deep networks trained by plain backpropagation (2010), each method run in "
+    "executed Python."
+)

@@ -67,6 +67,8 @@ class TimelineTable(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         docname = self.env.docname
+        # Rebuild the page when the registry changes (incremental builds).
+        self.env.note_dependency(timeline.__file__)
         rows = []
         for entry in timeline.ENTRIES:
             status = "runs in histbp" if entry.implemented else "to be implemented"
@@ -87,6 +89,7 @@ class TimelineToctree(TocTree):
     """A toctree of every entry page, in the registry's (chronological) order."""
 
     def run(self) -> list[nodes.Node]:
+        self.env.note_dependency(timeline.__file__)
         lines = [f"{e.date} · {e.title} </{e.page}>" for e in timeline.ENTRIES]
         self.content = StringList(lines, source="histbp.timeline")
         return super().run()
@@ -119,6 +122,7 @@ def decorate_entry_page(app: Sphinx, doctree: nodes.document) -> None:
     entry = timeline.by_page(docname)
     if entry is None:
         return
+    app.env.note_dependency(timeline.__file__)
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         raise ValueError(f"timeline page {docname!r} has no title")
