@@ -1,7 +1,9 @@
-"""The small tasks of the 1985-86 experiments, as arrays of patterns and targets.
+"""The data of the timeline's experiments.
 
-Every function returns ``(X, Y)``: input patterns and desired outputs, one pattern
-per row, as float arrays of zeros and ones.
+The small tasks of the 1985-86 experiments are functions returning ``(X, Y)``:
+input patterns and desired outputs, one pattern per row, as float arrays of zeros
+and ones. The real MNIST of the 2010 entry is :func:`load_mnist`, which lives in
+:mod:`histbp.mnist` and is re-exported here.
 
 References
 ----------
@@ -17,12 +19,15 @@ from typing import Any
 
 import numpy as np
 
+from histbp.mnist import load_mnist
+
 __all__ = [
     "FAMILY_PEOPLE",
     "FAMILY_RELATIONS",
     "encoder",
     "family_tree_facts",
     "family_trees",
+    "load_mnist",
     "parity",
     "symmetry",
     "xor",

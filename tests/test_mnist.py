@@ -219,3 +219,10 @@ def test_truncated_download_is_rejected_and_leaves_nothing(tmp_path):
             tmp_path / "cache", mirrors=("https://example.invalid/",), opener=truncating
         )
     assert list((tmp_path / "cache").iterdir()) == []
+
+
+def test_the_loader_is_also_histbp_data_load_mnist():
+    import histbp.data
+    import histbp.mnist
+
+    assert histbp.data.load_mnist is histbp.mnist.load_mnist
