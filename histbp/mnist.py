@@ -356,8 +356,9 @@ def load_mnist(
     path
         Folder holding ``train-images-idx3-ubyte.gz``,
         ``train-labels-idx1-ubyte.gz``, ``t10k-images-idx3-ubyte.gz`` and
-        ``t10k-labels-idx1-ubyte.gz``. ``None`` searches :func:`candidate_dirs`
-        and, if no folder holds all four, downloads them into the user cache.
+        ``t10k-labels-idx1-ubyte.gz``. ``None`` searches the folders of
+        :func:`~histbp.mnist.candidate_dirs` and, if no folder holds all four,
+        downloads them into the user cache.
     download
         Whether to try to download missing files when ``path`` is ``None``.
 
