@@ -110,6 +110,24 @@ def as_network(
     return ws, bs
 
 
+def as_layered_problem(
+    weights: Sequence[Any], biases: Sequence[Any], X: Any, D: Any
+) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...], np.ndarray, np.ndarray]:
+    """Check a layered network with its patterns ``X`` and targets ``D``.
+
+    Returns the weights, biases, ``X`` and ``D`` as float arrays; ``D`` must have
+    one row per pattern and one column per output of the network.
+    """
+    X = as_data_matrix(X, "X")
+    ws, bs = as_network(weights, biases, X.shape[1])
+    D = as_targets(D, "D", X.shape[0], ndim=2)
+    if D.shape[1] != ws[-1].shape[0]:
+        raise ValueError(
+            f"D has {D.shape[1]} columns but the network has {ws[-1].shape[0]} outputs"
+        )
+    return ws, bs, X, D
+
+
 def make_rng(seed: Any, name: str = "seed") -> np.random.Generator:
     """Return a numpy Generator from ``None``, an integer or a Generator."""
     if isinstance(seed, np.random.Generator):

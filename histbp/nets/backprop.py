@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp.nets._validate import as_data_matrix, as_network, as_targets
+from histbp.nets._validate import as_layered_problem
 from histbp.nets.gradient import NetworkGradient
 from histbp.nets.layers import forward, get_activation
 
@@ -80,14 +80,7 @@ def backprop(
     [(2, 2), (1, 2)]
     """
     act = get_activation(activation)
-    X = as_data_matrix(X, "X")
-    weights, biases = as_network(weights, biases, X.shape[1])
-    D = as_targets(D, "D", X.shape[0], ndim=2)
-    if D.shape[1] != weights[-1].shape[0]:
-        raise ValueError(
-            f"D has {D.shape[1]} columns but the network has "
-            f"{weights[-1].shape[0]} outputs"
-        )
+    weights, biases, X, D = as_layered_problem(weights, biases, X, D)
     outputs = forward(weights, biases, X, act)
     residual = outputs[-1] - D
     error = 0.5 * float(np.sum(residual * residual))
