@@ -14,13 +14,15 @@
 - :func:`unit_backprop` and :func:`unit_gradients`: the local rule for error
   signals, unit by unit, on any feedforward network of units (Parker 1985,
   LeCun 1985, in generic notation).
+- :func:`train_history_compressor`: the 1991 chunker stacked into a hierarchy of
+  predictors (Schmidhuber 1993), against :func:`train_plain_bptt`.
 
 References
 ----------
 Ivakhnenko and Lapa (1965) [ivakhnenko1965]; Ivakhnenko (1971) [ivakhnenko1971];
 Amari (1967) [amari1967]; Saito (1967) [saito1967]; Werbos (1974) [werbos1974];
 Amari (1977) [amari1977]; Werbos (1982) [werbos1982]; Parker (1985) [parker1985];
-LeCun (1985) [lecun1985].
+LeCun (1985) [lecun1985]; Schmidhuber (1993) [schmidhuber1993habilitation].
 """
 
 from histbp.nets.backprop import backprop
@@ -28,6 +30,17 @@ from histbp.nets.chain_rule import chain_rule_gradients
 from histbp.nets.errors import NotFittedError
 from histbp.nets.gmdh import GMDH, GMDHUnit
 from histbp.nets.gradient import NetworkGradient
+from histbp.nets.history_compressor import (
+    DeepTimeLagTask,
+    HistoryCompressorRun,
+    PlainBPTTRun,
+    deep_time_lag_task,
+    level_gradient,
+    one_step_compression,
+    pass_up,
+    train_history_compressor,
+    train_plain_bptt,
+)
 from histbp.nets.layers import init_layers
 from histbp.nets.ordered import OrderedDerivatives, ordered_derivatives
 from histbp.nets.sgd_classifier import (
@@ -46,20 +59,29 @@ from histbp.nets.units import (
 
 __all__ = [
     "GMDH",
+    "DeepTimeLagTask",
     "GMDHUnit",
+    "HistoryCompressorRun",
     "NetworkGradient",
     "NotFittedError",
     "OrderedDerivatives",
+    "PlainBPTTRun",
     "SGDClassifierRun",
     "TrainingRun",
     "UnitGradient",
     "UnitNetwork",
     "backprop",
     "chain_rule_gradients",
+    "deep_time_lag_task",
     "init_layers",
+    "level_gradient",
+    "one_step_compression",
     "ordered_derivatives",
+    "pass_up",
+    "train_history_compressor",
     "train_mlp",
     "train_multilayer_sgd",
+    "train_plain_bptt",
     "unit_backprop",
     "unit_gradients",
     "units_from_layers",
