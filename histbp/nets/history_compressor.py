@@ -358,9 +358,10 @@ class HistoryCompressorRun:
     Attributes
     ----------
     solved_at
-        Training sequences until the target was first right on both sequences
-        (predicted by the lowest level that predicts it; a target a level
-        predicts goes no higher), or ``None``.
+        Training sequences until, for the first time, one level predicted the
+        target right on both sequences (the target reached that level on both,
+        and its guess, made before the target arrived, was within the
+        tolerance), or ``None``.
     sequences
         Training sequences used.
     nets
@@ -412,15 +413,31 @@ def _climb(
     return climbed
 
 
-def _target_right(climbed: list, target: float, tolerance: float) -> bool:
-    """Whether a level that received the target's step predicted it in time."""
-    last = climbed[0][1][-1]
-    for _, times, _, (_, y) in climbed:
-        if len(times) < 2 or times[-1] != last:
-            return False  # the target never reached this level
-        if abs(y[-2, -1] - target) <= tolerance:
-            return True
-    return False
+def _levels_recalling(
+    climbed_per_stream: list, targets: Sequence[float], tolerance: float
+) -> list[int]:
+    """The levels that predicted the target in time on every sequence.
+
+    A level counts only if the target's step reached it on every sequence and
+    its guess, made before the target arrived, was within ``tolerance`` each
+    time: one net must tell the sequences apart, so a level that always guesses
+    0 cannot count as right after ``x``.
+    """
+    recalling = []
+    for level in range(len(climbed_per_stream[0])):
+        right = True
+        for climbed, target in zip(climbed_per_stream, targets, strict=True):
+            _, times, _, (_, y) = climbed[level]
+            last = climbed[0][1][-1]
+            if (
+                len(times) < 2
+                or times[-1] != last
+                or abs(y[-2, -1] - target) > tolerance
+            ):
+                right = False
+        if right:
+            recalling.append(level)
+    return recalling
 
 
 def train_history_compressor(
@@ -516,10 +533,8 @@ def train_history_compressor(
                 p -= lr * g
         if n % check_every == 0 and solved_at is None:
             nets = [RecurrentNet(*p) for p in params]
-            if all(
-                _target_right(_climb(nets, stream, tolerance), target, tolerance)
-                for stream, target in zip(task.streams, task.targets, strict=True)
-            ):
+            climbed = [_climb(nets, stream, tolerance) for stream in task.streams]
+            if _levels_recalling(climbed, task.targets, tolerance):
                 solved_at = n
                 if until == "solved":
                     break

@@ -18,6 +18,7 @@ from histbp.nets import (
     train_plain_bptt,
 )
 from histbp.nets.bptt import RecurrentNet, bptt, init_recurrent_net
+from histbp.nets.history_compressor import _climb, _levels_recalling
 
 TASK = deep_time_lag_task((10, 10, 12))  # the lag of 1,200 steps
 
@@ -118,18 +119,20 @@ def test_truncated_level_gradient_is_bptt_averaged():
 
 
 def test_four_levels_learn_the_1200_step_lag():
+    # seeds 0-2; benchmarks/reproduce_history_compressor.py runs 10 per lag
     runs = [
-        train_history_compressor(TASK, levels=4, max_sequences=200, seed=s)
+        train_history_compressor(TASK, levels=4, max_sequences=300, seed=s)
         for s in range(3)
     ]
     solved = [r.solved_at for r in runs]
     assert sum(n is not None for n in solved) >= 2, solved
     for run in runs:
         if run.solved_at is not None:
-            # what each level received on the last sequence is the theory's count
-            # or less (a level may predict more than its current input tells)
-            assert np.all(run.lengths[-1] <= [1202, 122, 14, 3]), run.lengths[-1]
-            assert run.lengths[-1, 0] == 1202
+            # levels 0-2 receive what the theory says, or less (a level may
+            # predict more than its current input tells); the top a handful
+            recent = np.median(run.lengths[-10:], axis=0)
+            assert np.all(recent[:3] <= [1202, 122, 14]), recent
+            assert recent[0] == 1202 and recent[3] <= 5, recent
 
 
 def test_the_learnt_hierarchy_passes_few_inputs_to_the_top():
@@ -140,9 +143,45 @@ def test_the_learnt_hierarchy_passes_few_inputs_to_the_top():
     assert np.median(run.lengths[-20:, 3]) <= 4
 
 
+def _constant_net(n_in, outputs):
+    """A net with no weights whose outputs are the given constants."""
+    p = np.clip(np.asarray(outputs, dtype=float), 1e-6, 1 - 1e-6)
+    return RecurrentNet(
+        np.zeros((n_in, 2)),
+        np.zeros((2, 2)),
+        np.zeros(2),
+        np.zeros((2, len(p))),
+        np.log(p / (1 - p)),
+    )
+
+
+def test_a_level_must_recall_the_target_on_both_sequences():
+    # Level 0 guesses 0 for every channel, so the all-zero target after x counts
+    # as predicted and goes no higher; the top always guesses a target of 1.
+    # Each sequence's target is then "right" at some level, but no level tells
+    # a from x: not solved.
+    low = _constant_net(TASK.width, [0.0] * TASK.width)
+    top = _constant_net(TASK.width + 1, [0.0] * (TASK.width - 1) + [1.0])
+    climbed = [_climb([low, top], stream, 0.3) for stream in TASK.streams]
+    assert len(climbed[0][1][1]) == 1202  # after a, every input goes up
+    assert climbed[1][1][1][-1] == 1200  # after x, the target stays below
+    assert _levels_recalling(climbed, TASK.targets, 0.3) == []
+    # one net whose two self-exciting units hold a and x for 1,200 steps, and
+    # whose target channel reads them, does count
+    recall = RecurrentNet(
+        np.eye(TASK.width, 2) * 4.0,
+        np.eye(2) * 2.0,
+        np.zeros(2),
+        np.hstack([np.zeros((2, TASK.width - 1)), [[8.0], [-8.0]]]),
+        np.append(np.full(TASK.width - 1, -4.0), 0.0),
+    )
+    climbed = [_climb([recall], stream, 0.3) for stream in TASK.streams]
+    assert _levels_recalling(climbed, TASK.targets, 0.3) == [0]
+
+
 def test_plain_bptt_fails_within_the_same_budget():
-    run = train_plain_bptt(TASK, max_sequences=100, seed=0)
-    assert run.solved_at is None and run.sequences == 100
+    run = train_plain_bptt(TASK, max_sequences=150, seed=0)
+    assert run.solved_at is None and run.sequences == 150
     # after 1,200 steps the net's guess of the target no longer depends on the
     # first symbol (solving needs the two guesses more than 0.4 apart)
     after_a, after_x = (run.net.run(s[:-1])[1][-1, -1] for s in TASK.streams)
