@@ -489,6 +489,30 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
     ),
     _entry(
+        slug="schmidhuber-history-compressor",
+        year=1993,
+        date="1993",
+        people=("Jürgen Schmidhuber",),
+        title="Very deep learning by a stack of history compressors",
+        strand=_NETS,
+        cite_keys=(
+            "schmidhuber1993habilitation",
+            "schmidhuber1992",
+            "schmidhuber2021pretraining",
+        ),
+        summary="Recurrent predictors stacked into several levels, each passing up "
+        "only what it failed to predict, assign credit across more than 1,000 "
+        "steps.",
+        implementations=(
+            "histbp.nets.train_history_compressor",
+            "histbp.nets.train_plain_bptt",
+            "histbp.nets.deep_time_lag_task",
+            "histbp.nets.one_step_compression",
+            "histbp.nets.pass_up",
+            "histbp.nets.level_gradient",
+        ),
+    ),
+    _entry(
         "hinton-salakhutdinov",
         2006,
         ("Geoffrey E. Hinton", "Ruslan Salakhutdinov"),

@@ -9,8 +9,8 @@ import pytest
 from histbp import timeline
 
 
-def test_there_are_thirty_entries_from_leibniz_to_griewank():
-    assert len(timeline.ENTRIES) == 30
+def test_there_are_thirty_one_entries_from_leibniz_to_griewank():
+    assert len(timeline.ENTRIES) == 31
     assert timeline.ENTRIES[0].slug == "leibniz"
     assert timeline.ENTRIES[0].year == 1676
     assert timeline.ENTRIES[-1].slug == "griewank"
