@@ -180,6 +180,18 @@ def reproduce(session: nox.Session) -> None:
     session.run("python", "benchmarks/reproduce_mnist.py", *session.posargs, env=env)
 
 
+@nox.session(name="reproduce-history-compressor")
+def reproduce_history_compressor(session: nox.Session) -> None:
+    """Run ``benchmarks/reproduce_history_compressor.py`` (arguments go to it)."""
+    session.install(".")
+    session.run(
+        "python",
+        "benchmarks/reproduce_history_compressor.py",
+        *session.posargs,
+        env=ONE_THREAD,
+    )
+
+
 @nox.session
 def bench(session: nox.Session) -> None:
     """Run the benchmarks (ratios in one run) and write ``benchmarks/results/``.
