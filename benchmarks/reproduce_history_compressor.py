@@ -15,7 +15,7 @@ across 1,200 time steps. This script runs histbp's scaled version
 - plain BPTT at short lags, to show where it stops learning within the budget.
 
 It writes ``benchmarks/results/history_compressor.json``. A full run takes
-about 10 minutes on one core.
+about 13 minutes on a shared 2-core machine (less on an idle one).
 
 Usage::
 
