@@ -86,7 +86,7 @@ class DeepTimeLagTask:
 
     @property
     def width(self) -> int:
-        """Channels of a stream vector: the symbols and the target channel."""
+        """The number of channels of a stream vector (symbols and target)."""
         return len(self.periods) + 4
 
     def level_lengths(self) -> tuple[int, ...]:
