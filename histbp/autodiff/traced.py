@@ -25,7 +25,7 @@ from histbp.autodiff.errors import EscapedTracerError, NestedDifferentiationErro
 from histbp.autodiff.floatops import div, pow_
 from histbp.autodiff.registry import REGISTRY, Primitive, unsupported
 from histbp.autodiff.tape import Tape
-from histbp.autodiff.tracer import Tracer
+from histbp.autodiff.tracer import Tracer, check_complex, is_complex, lift
 
 __all__ = ["Traced"]
 
@@ -54,6 +54,42 @@ def _pieces(g: Any, rule, ans, values, kwargs, wanted) -> tuple[Any, ...]:
     """Cotangent rule of a sequence node with several traced arrays."""
     cts = rule(g, ans, values, **kwargs)
     return tuple(cts[i] for i in wanted)
+
+
+def _many_complex(g, rules, ans, args, kwargs, shapes, reals) -> tuple[Any, ...]:
+    """Cotangent rule of a node where complex values are involved.
+
+    A real operand of a complex operation gets the real part of its cotangent:
+    under autograd's convention the cotangent of ``z = x + iy`` is
+    ``dL/dx - i dL/dy``, and a real ``x`` is ``z`` with ``y`` held at 0.
+    """
+    out = []
+    for rule, shape, real in zip(rules, shapes, reals, strict=True):
+        gi = rule(g, ans, *args, **kwargs)
+        if shape is not None:
+            gi = unbroadcast(gi, shape)
+        out.append(np.real(gi) if real and np.iscomplexobj(gi) else gi)
+    return tuple(out)
+
+
+def _pieces_complex(g, rule, ans, values, kwargs, wanted, reals) -> tuple[Any, ...]:
+    """Cotangent rule of a sequence node where complex values are involved.
+
+    The pieces of real arrays are cut from the real part of ``g`` (the same as
+    the real part of the piece, entries being copied unchanged).
+    """
+    cts = real_cts = None
+    out = []
+    for i, real in zip(wanted, reals, strict=True):
+        if real:
+            if real_cts is None:
+                real_cts = rule(np.real(g), ans, values, **kwargs)
+            out.append(real_cts[i])
+        else:
+            if cts is None:
+                cts = rule(g, ans, values, **kwargs)
+            out.append(cts[i])
+    return tuple(out)
 
 
 def _shape(x: Any) -> tuple[int, ...]:
@@ -97,6 +133,10 @@ class Traced(Tracer):
         values = list(args)
         traced = []
         for i, a in enumerate(args):
+            if type(a) is np.ndarray and a.dtype.kind == "O":
+                a = lift(a)  # np.array([x, y]) of traced x, y
+                if type(a) is Traced:
+                    args = (*args[:i], a, *args[i + 1 :])
             if type(a) is Traced:
                 if tape is None:
                     tape = a.tape
@@ -112,10 +152,14 @@ class Traced(Tracer):
         ans = prim.fun(*values, **kwargs)
         if type(ans) is np.float64:
             ans = float(ans)
+        elif type(ans) is np.complex128:
+            ans = complex(ans)
         vjps = prim.vjps
         diff = [i for i in traced if i < len(vjps) and vjps[i] is not None]
         if not diff:
             return ans
+        if check_complex(prim, ans, [values[i] for i in diff]):
+            return self._record_complex(prim, args, values, kwargs, diff, ans)
         # Operands that broadcasting stretched need their cotangent summed back.
         shapes = [None] * len(diff)
         if prim.broadcasting and type(ans) is not float:
@@ -138,10 +182,32 @@ class Traced(Tracer):
             node = (_many, tuple(args[i].idx for i in diff), data)
         return Traced(ans, tape.record(*node), tape)
 
+    def _record_complex(self, prim, args, values, kwargs, diff, ans) -> Traced:
+        """Record a node where complex values are involved (the general path).
+
+        Each traced operand's cotangent is summed back over broadcast axes and,
+        for a real operand, reduced to its real part (autograd's convention).
+        """
+        tape = args[diff[0]].tape
+        out_shape = _shape(ans)
+        shapes, reals = [], []
+        for i in diff:
+            shape = _shape(values[i])
+            shapes.append(shape if prim.broadcasting and shape != out_shape else None)
+            reals.append(not is_complex(values[i]))
+        rules = tuple(prim.vjps[i] for i in diff)
+        data = (rules, ans, values, kwargs, tuple(shapes), tuple(reals))
+        node = (_many_complex, tuple(args[i].idx for i in diff), data)
+        return Traced(ans, tape.record(*node), tape)
+
     def _apply_sequence(
         self, prim: Primitive, arrays: tuple[Any, ...], kwargs: dict
     ) -> Any:
         tape = None
+        arrays = tuple(
+            lift(a) if type(a) is np.ndarray and a.dtype.kind == "O" else a
+            for a in arrays
+        )
         values = list(arrays)
         traced = []
         for i, a in enumerate(arrays):
@@ -160,9 +226,18 @@ class Traced(Tracer):
         ans = prim.fun(values, **kwargs)
         if type(ans) is np.float64:
             ans = float(ans)
+        elif type(ans) is np.complex128:
+            ans = complex(ans)
         if not traced or not prim.vjps:
             return ans
         rule = prim.vjps[0]
+        if check_complex(prim, ans, [values[i] for i in traced]):
+            # Entries are copied unchanged: a real array's piece is the real
+            # part of its cut of the cotangent.
+            reals = tuple(not is_complex(values[i]) for i in traced)
+            parents = tuple(arrays[i].idx for i in traced)
+            data = (rule, ans, values, kwargs, tuple(traced), reals)
+            return Traced(ans, tape.record(_pieces_complex, parents, data), tape)
         if len(traced) == 1:
             i = traced[0]
             node = (_piece, arrays[i].idx, (rule, ans, values, kwargs, i))

@@ -9,13 +9,23 @@ defines: reverse mode (:class:`~histbp.autodiff.traced.Traced`) records the call
 on a tape, forward mode (:class:`~histbp.autodiff.dual.Dual`) pushes a tangent
 through it. Anything without a derivative rule raises
 :class:`~histbp.autodiff.errors.UnsupportedOperationError` naming it, and
-conversions to a plain array or number raise
+conversions to a plain number or a numeric array raise
 :class:`~histbp.autodiff.errors.TracerConversionError` rather than silently drop
 the derivative.
+
+Arrays built from lists of traced values (``np.array([x, y])``, ``np.r_[x, y]``,
+``np.mean([x, y])``): numpy asks each element for ``__array__``, which gives an
+array of ``object`` dtype holding traced scalars. numpy then computes on those
+elements one by one, each operation recorded as usual, so the result is exact
+(if slow for long lists); an object array reaching a traced operation is first
+joined into one traced array (:func:`lift`), and converting an element to a
+number still raises. Like a Python float, a traced scalar has no ``dtype``
+attribute (numpy's ``mean`` of an object array relies on that).
 """
 
 from __future__ import annotations
 
+import inspect
 import operator
 from collections.abc import Iterator
 from typing import Any
@@ -23,9 +33,28 @@ from typing import Any
 import numpy as np
 
 from histbp.autodiff.errors import TracerConversionError
-from histbp.autodiff.registry import REGISTRY, Primitive, lookup, unsupported
+from histbp.autodiff.registry import (
+    COMPLEX_SAFE,
+    REGISTRY,
+    Primitive,
+    lookup,
+    unsupported,
+)
+from histbp.autodiff.rules.casting import astype as _astype
 
-__all__ = ["Tracer", "raw"]
+__all__ = ["Tracer", "check_complex", "is_complex", "lift", "raw"]
+
+# The keyword arguments of every ufunc, at their default values.
+_UFUNC_DEFAULTS = {
+    "out": None,
+    "where": True,
+    "casting": "same_kind",
+    "order": "K",
+    "dtype": None,
+    "subok": True,
+    "signature": None,
+}
+_SIMPLE = (type(None), bool, int, float, str)
 
 _INPLACE = "writing into an existing array (out=..., or an in-place operator, +=)"
 
@@ -33,6 +62,84 @@ _INPLACE = "writing into an existing array (out=..., or an in-place operator, +=
 def raw(x: Any) -> Any:
     """Return the plain value of ``x``: its ``value`` if traced, else ``x``."""
     return x.value if isinstance(x, Tracer) else x
+
+
+def is_complex(v: Any) -> bool:
+    """Whether the plain value ``v`` is complex (a complex array or number)."""
+    kind = type(v)
+    if kind is float:
+        return False
+    if kind is np.ndarray:
+        return v.dtype.kind == "c"
+    return np.iscomplexobj(v)
+
+
+def check_complex(prim: Primitive, ans: Any, values: Any) -> bool:
+    """Whether complex values are involved; raise if ``prim``'s rules are real-only.
+
+    ``values`` are the plain values of the traced operands, ``ans`` the output.
+    """
+    if not (is_complex(ans) or any(map(is_complex, values))):
+        return False
+    if prim not in COMPLEX_SAFE:
+        raise unsupported(
+            prim.name,
+            "a complex operand or result (its derivative rule holds for real "
+            "numbers only)",
+        )
+    return True
+
+
+def lift(array: np.ndarray) -> Any:
+    """Join an ``object`` array of traced and plain numbers into one traced array.
+
+    ``np.array([x, y])`` of traced ``x``, ``y`` is such an array; the join is
+    ``np.stack`` of its elements (a recorded operation), reshaped. An object
+    array without traced elements is returned as it is.
+    """
+    items = list(array.flat)
+    if not any(isinstance(item, Tracer) for item in items):
+        return array
+    return np.reshape(np.stack(items), array.shape)
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    """Whether a keyword's ``value`` is its ``default`` (for simple values)."""
+    if value is default:
+        return True
+    return type(value) in _SIMPLE and type(value) is type(default) and value == default
+
+
+def _defaults(func: Any) -> dict[str, Any]:
+    """The default values of ``func``'s keyword parameters (empty if unknown)."""
+    if isinstance(func, np.ufunc):
+        return _UFUNC_DEFAULTS
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return {}
+    return {p.name: p.default for p in params if p.default is not p.empty}
+
+
+def checked_kwargs(prim: Primitive, func: Any, kwargs: dict) -> dict:
+    """``kwargs`` without keywords left at their defaults, checked against ``prim``.
+
+    ``np.vstack(xs, dtype=None)`` or ``np.sum(x, out=None)`` name a keyword the
+    rules do not handle, but at the value that means "not given": such keywords
+    are dropped. Any other keyword without a rule raises
+    :class:`~histbp.autodiff.errors.UnsupportedOperationError`.
+    """
+    allowed = prim.kwargs
+    if allowed is None or all(k in allowed for k in kwargs):
+        return kwargs
+    defaults = _defaults(func)
+    kept = {
+        k: v
+        for k, v in kwargs.items()
+        if k in allowed or k not in defaults or not _is_default(v, defaults[k])
+    }
+    prim.check_kwargs(kept)
+    return kept
 
 
 def _sequence_arguments(
@@ -56,7 +163,7 @@ def _sequence_arguments(
                 raise TypeError(f"{prim.name} got multiple values for {name!r}")
             kwargs[name] = value
     if kwargs:
-        prim.check_kwargs(kwargs)
+        kwargs = checked_kwargs(prim, prim.fun, kwargs)
     return tuple(args[0]), kwargs
 
 
@@ -104,7 +211,7 @@ class Tracer:
         if kwargs:
             if kwargs.get("out") is not None and prim.vjps:
                 raise unsupported(name, _INPLACE)
-            prim.check_kwargs(kwargs)
+            kwargs = checked_kwargs(prim, ufunc, kwargs)
         return self._apply(prim, inputs, kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
@@ -113,17 +220,30 @@ class Tracer:
             arrays, kwargs = _sequence_arguments(prim, args, kwargs)
             return self._apply_sequence(prim, arrays, kwargs)
         if kwargs:
-            prim.check_kwargs(kwargs)
+            kwargs = checked_kwargs(prim, func, kwargs)
         return self._apply(prim, args, kwargs)
 
     def __array__(self, dtype=None, copy=None):
-        raise TracerConversionError(
-            "histbp cannot convert a traced value to a plain numpy array (as "
-            "np.asarray, np.array or a list of traced values would): that would "
-            "silently drop its derivative. Apply numpy functions to the traced "
-            "value directly; build an array from traced values with np.stack or "
-            "np.concatenate."
-        )
+        # numpy asks this of each element of np.array([x, y]), np.r_[x, y],
+        # np.mean([x, y]): an object array of traced scalars keeps every
+        # derivative. A numeric dtype would drop them.
+        if dtype is not None and np.dtype(dtype) != object:
+            raise TracerConversionError(
+                f"histbp cannot convert a traced value to a numpy array of dtype "
+                f"{np.dtype(dtype)}: that would silently drop its derivative. "
+                "Apply numpy functions to the traced value directly; build an "
+                "array from traced values with np.stack, np.concatenate or "
+                "np.array([...]) without a dtype."
+            )
+        if copy is False:
+            raise ValueError("a traced value cannot be viewed as an array (copy=False)")
+        out = np.empty(self.shape, dtype=object)
+        if out.ndim == 0:
+            out[()] = self
+        else:
+            for index in np.ndindex(out.shape):
+                out[index] = self[index]
+        return out
 
     def _no_number(self, kind: str):
         raise TracerConversionError(
@@ -145,7 +265,17 @@ class Tracer:
         self._no_number("complex")
 
     def __getattr__(self, name: str) -> Any:
-        # Only reached for attributes the class lacks: name ndarray's others.
+        # Only reached for attributes the class lacks. numpy's loops over object
+        # arrays call a ufunc as a method of each element (``x.exp()``):
+        # provide those of the ufuncs with rules. Name ndarray's other methods.
+        ufunc = getattr(np, name, None)
+        if isinstance(ufunc, np.ufunc) and ufunc in REGISTRY:
+            return lambda *args: ufunc(self, *args)
+        if name == "dtype":  # the property found a traced Python number
+            raise AttributeError(
+                f"a traced Python {type(self.value).__name__} has no dtype, as a "
+                f"Python {type(self.value).__name__} has none"
+            )
         if not name.startswith("_") and hasattr(np.ndarray, name):
             raise unsupported(f"the array method or attribute .{name}")
         raise AttributeError(
@@ -171,8 +301,27 @@ class Tracer:
 
     @property
     def dtype(self) -> np.dtype:
-        """Data type of the value (``float64`` for a Python float)."""
-        return np.result_type(self.value)
+        """Data type of an array value; a Python float (or complex) has none."""
+        value = self.value
+        if type(value) is float or type(value) is complex:
+            raise AttributeError("dtype")  # __getattr__ then explains
+        return np.result_type(value)
+
+    @property
+    def real(self) -> Any:
+        """Real part, as ``numpy.real``."""
+        return np.real(self)
+
+    @property
+    def imag(self) -> Any:
+        """Imaginary part, as ``numpy.imag``."""
+        return np.imag(self)
+
+    def conj(self) -> Any:
+        """Complex conjugate, as ``numpy.conj``."""
+        return np.conjugate(self)
+
+    conjugate = conj
 
     @property
     def T(self) -> Any:
@@ -202,29 +351,42 @@ class Tracer:
             "item assignment (x[...] = ...)", "changing a traced array in place"
         )
 
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Any:
+    def sum(self, *args: Any, **kwargs: Any) -> Any:
         """Sum, as ``numpy.sum``."""
-        return self._call(np.sum, (self,), {"axis": axis, "keepdims": keepdims})
+        return np.sum(self, *args, **kwargs)
 
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Any:
+    def mean(self, *args: Any, **kwargs: Any) -> Any:
         """Mean, as ``numpy.mean``."""
-        return self._call(np.mean, (self,), {"axis": axis, "keepdims": keepdims})
+        return np.mean(self, *args, **kwargs)
 
-    def max(self, axis: Any = None, keepdims: bool = False) -> Any:
+    def max(self, *args: Any, **kwargs: Any) -> Any:
         """Maximum, as ``numpy.max``."""
-        return self._call(np.max, (self,), {"axis": axis, "keepdims": keepdims})
+        return np.max(self, *args, **kwargs)
 
-    def min(self, axis: Any = None, keepdims: bool = False) -> Any:
+    def min(self, *args: Any, **kwargs: Any) -> Any:
         """Minimum, as ``numpy.min``."""
-        return self._call(np.min, (self,), {"axis": axis, "keepdims": keepdims})
+        return np.min(self, *args, **kwargs)
 
-    def prod(self, axis: Any = None, keepdims: bool = False) -> Any:
+    def prod(self, *args: Any, **kwargs: Any) -> Any:
         """Product, as ``numpy.prod``."""
-        return self._call(np.prod, (self,), {"axis": axis, "keepdims": keepdims})
+        return np.prod(self, *args, **kwargs)
 
-    def clip(self, min: Any = None, max: Any = None) -> Any:
+    def clip(self, *args: Any, **kwargs: Any) -> Any:
         """Limit the values to ``[min, max]``, as ``numpy.clip``."""
-        return self._call(np.clip, (self, min, max))
+        return np.clip(self, *args, **kwargs)
+
+    def astype(self, dtype: Any, order: str = "K", casting: str = "unsafe",
+               subok: bool = True, copy: bool = True) -> Any:
+        """Cast to a float or complex ``dtype``; other types raise.
+
+        Only the default ``order``, ``casting`` and ``subok`` are accepted;
+        ``copy`` is ignored (traced values are never modified in place).
+        """
+        if (order, casting, subok) != ("K", "unsafe", True):
+            raise unsupported(
+                "the array method .astype", "order, casting or subok other than the default"
+            )
+        return self._call(_astype, (self, dtype))
 
     def reshape(self, *shape: Any, order: str = "C") -> Any:
         """Reshape, as ``ndarray.reshape``."""
