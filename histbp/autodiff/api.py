@@ -385,7 +385,9 @@ def jacobian(
         (n,), _ = normalize_argnum(argnum, len(args))
         x = as_input(args[n], f"argument {n}")
         if is_complex(x):
-            raise TypeError(f"jacobian needs a real argument, but argument {n} is complex")
+            raise TypeError(
+                f"jacobian needs a real argument, but argument {n} is complex"
+            )
 
         def f_of_x(z: Any) -> Any:
             return f(*args[:n], z, *args[n + 1 :], **kwargs)

@@ -65,7 +65,7 @@ def normalize_argnum(argnum: Any, nargs: int) -> tuple[tuple[int, ...], bool]:
 
 
 def refuse_traced(x: Any, where: str) -> None:
-    """Raise :class:`NestedDifferentiationError` if ``x`` is (or holds) a traced value."""
+    """Raise :class:`NestedDifferentiationError` if ``x`` is or holds a traced value."""
     if isinstance(x, Tracer) or (
         isinstance(x, np.ndarray)
         and x.dtype.kind == "O"

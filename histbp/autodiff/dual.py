@@ -111,5 +111,9 @@ class Dual(Tracer):
             ans = complex(ans)
         if not any_dual or not prim.jvps:
             return ans
-        check_complex(prim, ans, [v for v, t in zip(values, tangents) if t is not None])
+        check_complex(
+            prim,
+            ans,
+            [v for v, t in zip(values, tangents, strict=True) if t is not None],
+        )
         return Dual(ans, prim.jvps[0](tangents, ans, values, **kwargs))

@@ -55,6 +55,9 @@ _UFUNC_DEFAULTS = {
     "signature": None,
 }
 _SIMPLE = (type(None), bool, int, float, str)
+# Values that mean "not given" whatever the signature says (numpy often shows
+# ``where=<no value>``).
+_NEUTRAL = {"out": None, "where": True}
 
 _INPLACE = "writing into an existing array (out=..., or an in-place operator, +=)"
 
@@ -132,7 +135,7 @@ def checked_kwargs(prim: Primitive, func: Any, kwargs: dict) -> dict:
     allowed = prim.kwargs
     if allowed is None or all(k in allowed for k in kwargs):
         return kwargs
-    defaults = _defaults(func)
+    defaults = {**_defaults(func), **_NEUTRAL}
     kept = {
         k: v
         for k, v in kwargs.items()
@@ -375,8 +378,14 @@ class Tracer:
         """Limit the values to ``[min, max]``, as ``numpy.clip``."""
         return np.clip(self, *args, **kwargs)
 
-    def astype(self, dtype: Any, order: str = "K", casting: str = "unsafe",
-               subok: bool = True, copy: bool = True) -> Any:
+    def astype(
+        self,
+        dtype: Any,
+        order: str = "K",
+        casting: str = "unsafe",
+        subok: bool = True,
+        copy: bool = True,
+    ) -> Any:
         """Cast to a float or complex ``dtype``; other types raise.
 
         Only the default ``order``, ``casting`` and ``subok`` are accepted;
@@ -384,7 +393,8 @@ class Tracer:
         """
         if (order, casting, subok) != ("K", "unsafe", True):
             raise unsupported(
-                "the array method .astype", "order, casting or subok other than the default"
+                "the array method .astype",
+                "order, casting or subok other than the default",
             )
         return self._call(_astype, (self, dtype))
 
