@@ -54,8 +54,10 @@ def _real_valued(xp):
         "tanh,cosh,sinh": lambda z: xp.sum(
             xp.abs(xp.tanh(z) + xp.cosh(z) * xp.sinh(z))
         ),
-        "tan,cos,arctan": lambda z: xp.real(xp.sum(xp.tan(z / 4) * xp.cos(z))),
-        "divide,reciprocal": lambda z: xp.sum(xp.abs(W / z + 1.0 / (z + 2.0))),
+        "tan,cos,arctan": lambda z: xp.real(
+            xp.sum(xp.tan(z / 4) * xp.cos(z) + xp.arctan(z / 4))
+        ),
+        "divide,reciprocal": lambda z: xp.sum(xp.abs(W / z + xp.reciprocal(z + 2.0))),
         "power": lambda z: xp.sum(xp.abs(z ** (0.5 + 1j) + 2.0**z)),
         "square,expm1,log1p": lambda z: xp.sum(
             xp.abs(xp.square(z) + xp.expm1(z) - xp.log1p(z + 3.0))
@@ -71,6 +73,20 @@ def _real_valued(xp):
             xp.abs(xp.concatenate([xp.stack([z, W]).ravel(), z[0]]))
         ),
         "real operand": lambda z: xp.sum(xp.abs(z * xp.real(W) + xp.imag(z) * W)),
+        "outer,negative,positive": lambda z: xp.sum(
+            # autograd has no rule for numpy.positive.
+            xp.abs(xp.outer(-z[0], np.positive(z[1]) if xp is np else z[1]) - z[2, 0])
+        ),
+        "moving axes": lambda z: xp.real(
+            xp.sum(
+                xp.squeeze(xp.expand_dims(z, 0))
+                * xp.moveaxis(xp.swapaxes(z[None], 0, 1), 0, 1)[0]
+            )
+        ),
+        "copy,vstack,hstack": lambda z: (
+            xp.sum(xp.abs(xp.vstack([xp.copy(z) if xp is np else z, W]) ** 2))
+            + xp.sum(xp.abs(xp.hstack([z, W])))
+        ),
     }
 
 
@@ -106,6 +122,25 @@ def test_forward_mode_with_a_complex_tangent_agrees(name):
     assert isinstance(tangent, float)
     expected = float(np.real(np.sum(grad(f)(Z) * t)))
     assert tangent == pytest.approx(expected, rel=1e-10, abs=1e-12)
+
+
+def test_every_complex_safe_primitive_has_a_complex_case(monkeypatch):
+    from histbp.autodiff.registry import COMPLEX_SAFE
+
+    seen = set()
+    for prim in COMPLEX_SAFE:
+
+        def spy(*args, prim=prim, fun=prim.fun, **kwargs):
+            flat = args[0] if prim.sequence is not None else args
+            if any(np.iscomplexobj(a) for a in flat):
+                seen.add(prim)
+            return fun(*args, **kwargs)
+
+        monkeypatch.setattr(prim, "fun", spy)
+    for f in _real_valued(np).values():
+        grad(f)(Z)
+    grad(lambda z: np.sum(np.abs(z.astype(np.complex64))))(Z)
+    assert {p.name for p in COMPLEX_SAFE - seen} == set()
 
 
 # -- real inputs through complex intermediates: the examples -------------------
