@@ -43,13 +43,15 @@ from histbp.autodiff.errors import (
 )
 from histbp.autodiff.functions import sigmoid
 from histbp.autodiff.registry import defprimitive
-from histbp.autodiff.traced import Traced
+from histbp.autodiff.reverse import ReverseTracer
+from histbp.autodiff.tracer import Tracer
 
 __all__ = [
     "Dual",
     "EscapedTracerError",
     "NestedDifferentiationError",
-    "Traced",
+    "ReverseTracer",
+    "Tracer",
     "TracerConversionError",
     "UnsupportedOperationError",
     "defprimitive",

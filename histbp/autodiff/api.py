@@ -1,8 +1,8 @@
 """The user-facing transformations: grad, value_and_grad, vjp, jvp, jacobian.
 
 Reverse mode (``grad``, ``value_and_grad``, ``vjp``) runs the function once on
-:class:`~histbp.autodiff.traced.Traced` inputs, recording a tape, then sweeps the
-tape backwards once per cotangent: the gradient of a scalar costs a small
+:class:`~histbp.autodiff.reverse.ReverseTracer` inputs, recording a tape, then
+sweeps the tape backwards once per cotangent: the gradient of a scalar costs a small
 constant times the function itself, whatever the number of inputs (Linnainmaa
 1970). Forward mode (``jvp``) runs the function on
 :class:`~histbp.autodiff.dual.Dual` inputs and yields one directional derivative
@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from histbp._checks import check_callable
+from histbp.autodiff import fastpath
 from histbp.autodiff.arguments import (
     as_input,
     as_output,
@@ -44,8 +45,8 @@ from histbp.autodiff.arguments import (
 )
 from histbp.autodiff.dual import Dual
 from histbp.autodiff.errors import NestedDifferentiationError
+from histbp.autodiff.reverse import ReverseTracer
 from histbp.autodiff.tape import Tape
-from histbp.autodiff.traced import Traced
 from histbp.autodiff.tracer import is_complex
 
 __all__ = ["grad", "jacobian", "jvp", "tracing", "value_and_grad", "vjp"]
@@ -95,7 +96,7 @@ def _trace(
         for n in positions:
             x = as_input(call[n], f"argument {n}")
             inputs.append(x)
-            call[n] = Traced(x, tape.record(None, None, None), tape)
+            call[n] = ReverseTracer(x, tape.record(None, (), None), tape)
         try:
             out = lift_output(f(*call, **kwargs))
         finally:
@@ -104,10 +105,16 @@ def _trace(
 
 
 def _backward(tape: Tape, out: Any, seed: Any, n_leaves: int, keep: bool) -> list[Any]:
-    """Cotangents of the leaves, or ``None`` each if ``out`` is not traced."""
-    if isinstance(out, Traced) and out.tape is tape:
-        return tape.backward(out.idx, seed, n_leaves, keep)
-    return [None] * n_leaves
+    """Cotangents of the leaves, or ``None`` each if ``out`` is not traced.
+
+    The sweep is :meth:`Tape.backward <histbp.autodiff.tape.Tape.backward>`, or
+    its specialised copy when the fast paths recorded the tape.
+    """
+    if not (isinstance(out, ReverseTracer) and out.tape is tape):
+        return [None] * n_leaves
+    if fastpath.is_installed():
+        return fastpath.backward(tape, out.idx, seed, n_leaves, keep)
+    return tape.backward(out.idx, seed, n_leaves, keep)
 
 
 def value_and_grad(

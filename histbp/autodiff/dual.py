@@ -6,7 +6,7 @@ operation, applies the operation's Jacobian to the tangents of its operands: a
 *Jacobian-vector product*. Nothing is recorded; one pass gives the derivative of
 every output along one input direction, where reverse mode gives the derivative
 of one output with respect to every input. :class:`Dual` shares numpy dispatch
-with reverse mode's :class:`~histbp.autodiff.traced.Traced` and uses the JVP
+with reverse mode's :class:`~histbp.autodiff.reverse.ReverseTracer` and uses the JVP
 rules of the same registry.
 """
 

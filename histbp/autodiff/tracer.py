@@ -5,7 +5,7 @@ dispatch protocols, ``__array_ufunc__`` for ufuncs and ``__array_function__`` fo
 functions such as ``np.sum`` or ``np.where``, and Python's operators, so that user
 code written for arrays runs unchanged on it. Every such call is routed to the
 registry (:mod:`histbp.autodiff.registry`) and then to ``_apply``, which each mode
-defines: reverse mode (:class:`~histbp.autodiff.traced.Traced`) records the call
+defines: reverse mode (:class:`~histbp.autodiff.reverse.ReverseTracer`) records the call
 on a tape, forward mode (:class:`~histbp.autodiff.dual.Dual`) pushes a tangent
 through it. Anything without a derivative rule raises
 :class:`~histbp.autodiff.errors.UnsupportedOperationError` naming it, and
