@@ -48,9 +48,9 @@ inside a function being differentiated (``grad(grad(f))``,
 
 The engine is read in this order: :mod:`~histbp.autodiff.linnainmaa` (the 1970
 table), ``tape.py`` (the node record and the backward sweep), ``registry.py`` and
-``rules/`` (one rule per primitive), ``tracer.py`` (numpy's dispatch) with ``keywords.py``,
-``reverse.py`` (recording a node), ``api.py`` (``grad`` and friends), and
-``fastpath.py`` (the same, faster); the essay *From Linnainmaa's table to an
+``rules/`` (one rule per primitive), ``tracer.py`` and ``keywords.py`` (numpy's
+dispatch), ``reverse.py`` (recording a node), ``api.py`` (``grad`` and friends),
+and ``fastpath.py`` (the same, faster); the essay *From Linnainmaa's table to an
 array engine* walks through them.
 """
 
