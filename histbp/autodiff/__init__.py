@@ -13,9 +13,20 @@ Supported: ``+ - * / ** @``, unary minus and ``abs``; the ufuncs ``exp``,
 ``concatenate``, ``vstack`` and ``hstack`` of lists mixing traced and plain
 arrays; ``reshape``, ``ravel``, ``squeeze``, ``expand_dims``, ``transpose``/``.T``,
 ``swapaxes``, ``moveaxis``, ``copy``; indexing and slicing (basic, integer-array
-and boolean); ``where``. Comparisons, ``sign``, rounding and ``argmax`` return
-plain values. Anything else raises :class:`UnsupportedOperationError` naming the
-function.
+and boolean); ``where``; ``real``, ``imag``, ``conj``, ``angle``; the ``.astype``
+method between float (and complex) types; arrays built from lists of traced
+values (``np.array([x, y])``, ``np.r_[x, y]``, ``np.mean([x, y])``). Keyword
+arguments at their default values are accepted. Comparisons, ``sign``, rounding
+and ``argmax`` return plain values. Anything else raises
+:class:`UnsupportedOperationError` naming the function.
+
+Complex numbers follow HIPS autograd's convention: for a complex input
+``z = x + iy`` of a real-valued function ``f``, ``grad(f)(z)`` is
+``df/dx - i df/dy`` (``f'(z)`` when ``f`` is holomorphic), and a real input
+whose computation passes through complex values gets its real gradient.
+``grad`` of a complex-valued function raises ``TypeError``; a primitive whose
+rule is written for real numbers only (``maximum``, ``clip``, ``max``, ``norm``,
+``sigmoid``) raises :class:`UnsupportedOperationError` on complex values.
 
 Conventions at kinks: ``abs`` has derivative 0 at 0; ``maximum``/``minimum`` split
 the cotangent equally at a tie (so relu has derivative 0.5 at 0); ``clip`` has
@@ -29,8 +40,18 @@ is not differentiable the engine picks a subgradient: ``abs`` has derivative 0 a
 0; ``maximum``/``minimum`` (hence ``relu = maximum(x, 0)``) and ``max``/``min``
 reductions split the cotangent equally between tied arguments. Elsewhere numpy's
 values are kept: the derivative of ``sqrt`` or ``log`` at 0 is ``inf``, with
-numpy's warning. Derivatives are first order: nesting ``grad`` raises
+numpy's warning. ``grad`` accepts any output with one entry (shape ``()``,
+``(1,)``, ``(1, 1)``...). Derivatives are first order: asking for a derivative
+inside a function being differentiated (``grad(grad(f))``,
+``jacobian(jacobian(f))``, a ``jvp`` inside a ``vjp``...) raises
 :class:`NestedDifferentiationError`.
+
+The engine is read in this order: :mod:`~histbp.autodiff.linnainmaa` (the 1970
+table), ``tape.py`` (the node record and the backward sweep), ``registry.py`` and
+``rules/`` (one rule per primitive), ``tracer.py`` and ``keywords.py`` (numpy's
+dispatch), ``reverse.py`` (recording a node), ``api.py`` (``grad`` and friends),
+and ``fastpath.py`` (the same, faster); the essay *From Linnainmaa's table to an
+array engine* walks through them.
 """
 
 from histbp.autodiff.api import grad, jacobian, jvp, value_and_grad, vjp
@@ -43,13 +64,15 @@ from histbp.autodiff.errors import (
 )
 from histbp.autodiff.functions import sigmoid
 from histbp.autodiff.registry import defprimitive
-from histbp.autodiff.traced import Traced
+from histbp.autodiff.reverse import ReverseTracer
+from histbp.autodiff.tracer import Tracer
 
 __all__ = [
     "Dual",
     "EscapedTracerError",
     "NestedDifferentiationError",
-    "Traced",
+    "ReverseTracer",
+    "Tracer",
     "TracerConversionError",
     "UnsupportedOperationError",
     "defprimitive",

@@ -1,8 +1,8 @@
 """The user-facing transformations: grad, value_and_grad, vjp, jvp, jacobian.
 
 Reverse mode (``grad``, ``value_and_grad``, ``vjp``) runs the function once on
-:class:`~histbp.autodiff.traced.Traced` inputs, recording a tape, then sweeps the
-tape backwards once per cotangent: the gradient of a scalar costs a small
+:class:`~histbp.autodiff.reverse.ReverseTracer` inputs, recording a tape, then
+sweeps the tape backwards once per cotangent: the gradient of a scalar costs a small
 constant times the function itself, whatever the number of inputs (Linnainmaa
 1970). Forward mode (``jvp``) runs the function on
 :class:`~histbp.autodiff.dual.Dual` inputs and yields one directional derivative
@@ -10,31 +10,71 @@ per run. ``jacobian`` builds a full Jacobian either way: one VJP per output
 component, or one JVP per input component.
 
 Derivatives are first order only: calling one of these inside a function being
-differentiated raises :class:`~histbp.autodiff.errors.NestedDifferentiationError`.
+differentiated raises :class:`~histbp.autodiff.errors.NestedDifferentiationError`
+(:func:`tracing` keeps the per-thread record of the differentiation under way).
+
+Complex numbers follow HIPS autograd's convention (see
+:mod:`histbp.autodiff.rules.complex`): for a complex input ``z = x + iy`` of a
+real-valued ``f``, ``grad(f)(z) = df/dx - i df/dy``, which is ``f'(z)`` for a
+holomorphic ``f``; a real input whose computation passes through complex
+intermediates gets the real gradient. ``grad`` refuses a complex-valued output
+(take ``np.real`` or ``np.abs`` of it first); ``vjp`` accepts it with a complex
+cotangent, and ``jvp`` carries complex tangents.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
 from histbp._checks import check_callable
+from histbp.autodiff import fastpath
 from histbp.autodiff.arguments import (
     as_input,
     as_output,
     check_argnum,
     finalize,
+    lift_output,
     normalize_argnum,
+    refuse_traced,
 )
 from histbp.autodiff.dual import Dual
-from histbp.autodiff.session import tracing
+from histbp.autodiff.errors import NestedDifferentiationError
+from histbp.autodiff.reverse import ReverseTracer
 from histbp.autodiff.tape import Tape
-from histbp.autodiff.traced import Traced
+from histbp.autodiff.tracer import is_complex
 
-__all__ = ["grad", "jacobian", "jvp", "value_and_grad", "vjp"]
+__all__ = ["grad", "jacobian", "jvp", "tracing", "value_and_grad", "vjp"]
+
+_state = threading.local()
+
+
+@contextmanager
+def tracing(who: str) -> Iterator[None]:
+    """Mark a differentiation by ``who`` as under way, for its duration.
+
+    One differentiation at a time per thread: calling ``grad``, ``vjp``,
+    ``jvp`` or ``jacobian`` while another is tracing (``grad(grad(f))``, a
+    ``jvp`` inside a ``grad``) would mix two tapes, so it raises
+    :class:`~histbp.autodiff.errors.NestedDifferentiationError`. Separate
+    threads may differentiate independently.
+    """
+    active = getattr(_state, "active", None)
+    if active is not None:
+        raise NestedDifferentiationError(
+            f"{who} was called inside a function that {active} is "
+            "differentiating: higher-order (nested) derivatives are not supported"
+        )
+    _state.active = who
+    try:
+        yield
+    finally:
+        _state.active = None
 
 
 def _trace(
@@ -56,19 +96,25 @@ def _trace(
         for n in positions:
             x = as_input(call[n], f"argument {n}")
             inputs.append(x)
-            call[n] = Traced(x, tape.record(None, None, None), tape)
+            call[n] = ReverseTracer(x, tape.record(None, (), None), tape)
         try:
-            out = f(*call, **kwargs)
+            out = lift_output(f(*call, **kwargs))
         finally:
             tape.stop()
     return tape, inputs, out
 
 
 def _backward(tape: Tape, out: Any, seed: Any, n_leaves: int, keep: bool) -> list[Any]:
-    """Cotangents of the leaves, or ``None`` each if ``out`` is not traced."""
-    if isinstance(out, Traced) and out.tape is tape:
-        return tape.backward(out.idx, seed, n_leaves, keep)
-    return [None] * n_leaves
+    """Cotangents of the leaves, or ``None`` each if ``out`` is not traced.
+
+    The sweep is :meth:`Tape.backward <histbp.autodiff.tape.Tape.backward>`, or
+    its specialised copy when the fast paths recorded the tape.
+    """
+    if not (isinstance(out, ReverseTracer) and out.tape is tape):
+        return [None] * n_leaves
+    if fastpath.is_installed():
+        return fastpath.backward(tape, out.idx, seed, n_leaves, keep)
+    return tape.backward(out.idx, seed, n_leaves, keep)
 
 
 def value_and_grad(
@@ -79,8 +125,9 @@ def value_and_grad(
     Parameters
     ----------
     f
-        Function of one or more positional arguments returning a scalar (a
-        float or a 0-d array), written with numpy operations.
+        Function of one or more positional arguments returning a real scalar
+        (a float, or an array with one entry: shape ``()``, ``(1,)``,
+        ``(1, 1)``...), written with numpy operations.
     argnum
         Position of the argument to differentiate with respect to, or a tuple
         of positions (negative positions count from the end).
@@ -91,14 +138,18 @@ def value_and_grad(
         Takes ``f``'s arguments and returns ``(value, gradient)``, where the
         gradient has the shape and dtype of the argument (a Python float for a
         Python float or int argument), or is a tuple of such gradients when
-        ``argnum`` is a tuple.
+        ``argnum`` is a tuple. For a complex argument ``z = x + iy`` the
+        gradient is ``df/dx - i df/dy`` (HIPS autograd's convention).
 
     Raises
     ------
     ValueError
-        If ``f`` returns a non-scalar, or ``argnum`` is out of range.
+        If ``f`` returns more than one number, or ``argnum`` is out of range.
     TypeError
-        If a differentiated argument is not a float, an int or a numeric array.
+        If ``f`` returns a complex value, or a differentiated argument is not
+        a number or a numeric array.
+    NestedDifferentiationError
+        If called inside a function being differentiated.
     """
     check_callable(f, "f")
     check_argnum(argnum)
@@ -109,13 +160,20 @@ def value_and_grad(
         unique = tuple(dict.fromkeys(positions))
         tape, inputs, out = _trace(f, args, kwargs, unique, "grad")
         value = as_output(out, "grad")
-        if np.shape(value) != ():
+        if np.size(value) != 1:
             raise ValueError(
                 "grad needs a scalar-valued function, but the function returned "
                 f"an array of shape {np.shape(value)}; use jacobian (or vjp with a "
                 "cotangent) for functions with non-scalar outputs"
             )
-        cts = _backward(tape, out, 1.0, len(unique), keep=False)
+        if is_complex(value):
+            raise TypeError(
+                "grad needs a real-valued function, but the function returned a "
+                "complex value; differentiate np.real, np.imag or np.abs of it, or "
+                "use vjp with a complex cotangent"
+            )
+        seed = 1.0 if np.ndim(value) == 0 else np.ones(np.shape(value))
+        cts = _backward(tape, out, seed, len(unique), keep=False)
         grads = dict(zip(unique, map(finalize, cts, inputs), strict=True))
         if single:
             return value, grads[positions[0]]
@@ -166,13 +224,22 @@ def grad(
 
 def _as_cotangent(cotangent: Any, value: Any) -> Any:
     """Check a cotangent against the output ``value`` and convert it."""
+    refuse_traced(cotangent, "the cotangent")
     if np.shape(cotangent) != np.shape(value):
         raise ValueError(
             f"the cotangent has shape {np.shape(cotangent)} but the function's "
             f"output has shape {np.shape(value)}"
         )
-    ct = np.array(cotangent, dtype=np.float64)  # a copy: never alias the caller's
-    return float(ct) if ct.ndim == 0 else ct
+    if is_complex(cotangent) and not is_complex(value):
+        raise TypeError(
+            "the cotangent is complex but the function's output is real: pass a "
+            "real cotangent"
+        )
+    dtype = np.complex128 if is_complex(value) else np.float64
+    ct = np.array(cotangent, dtype=dtype)  # a copy: never alias the caller's
+    if ct.ndim:
+        return ct
+    return complex(ct) if is_complex(value) else float(ct)
 
 
 def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..., Any]]:
@@ -195,6 +262,9 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..., Any]]:
         a tuple with one cotangent per primal, ``cotangent @ J_i`` for the
         Jacobian ``J_i`` of ``f`` with respect to primal ``i``. It may be called
         any number of times; each call is one backward sweep of the same tape.
+        For complex values the cotangents follow HIPS autograd's convention
+        (see :func:`value_and_grad`); a complex output takes a complex
+        cotangent, a real output a real one.
     """
     check_callable(f, "f")
     n = len(primals)
@@ -216,7 +286,11 @@ def _as_tangent(tangent: Any, x: Any, i: int) -> Any:
             f"tangent {i} has shape {np.shape(t)} but primal {i} has shape "
             f"{np.shape(x)}"
         )
-    return float(t) if type(x) is float else t
+    if is_complex(t) and not is_complex(x):
+        raise TypeError(f"tangent {i} is complex but primal {i} is real")
+    if type(x) is float:
+        return float(t)
+    return complex(t) if type(x) is complex else t
 
 
 def jvp(
@@ -242,7 +316,7 @@ def jvp(
         ``f(*primals)``.
     tangent_out : Any
         ``sum_i J_i @ tangents[i]``, of the output's shape (a Python float for a
-        scalar output).
+        scalar output). Complex primals take complex tangents ``dx + i dy``.
     """
     check_callable(f, "f")
     for name, seq in (("primals", primals), ("tangents", tangents)):
@@ -258,10 +332,18 @@ def jvp(
             _as_tangent(t, x, i)
             for i, (t, x) in enumerate(zip(tangents, xs, strict=True))
         ]
-        out = f(*map(Dual, xs, ts))
+        out = lift_output(f(*map(Dual, xs, ts)))
     value = as_output(out, "jvp")
     tangent = out.tangent if isinstance(out, Dual) else None
     return value, finalize(tangent, value)
+
+
+def _check_real_output(value: Any) -> None:
+    if is_complex(value):
+        raise TypeError(
+            "jacobian needs a real-valued function, but the function returned a "
+            "complex value; take np.real and np.imag of it separately"
+        )
 
 
 def jacobian(
@@ -290,6 +372,13 @@ def jacobian(
     ------
     ValueError
         For an unknown ``mode``, or ``argnum`` out of range.
+    TypeError
+        For a complex input or output: a Jacobian of complex values needs the
+        derivatives of real and imaginary parts separately, which the
+        convention of :func:`value_and_grad` does not give; use :func:`vjp` or
+        :func:`jvp` (complex intermediates are fine).
+    NestedDifferentiationError
+        If called inside a function being differentiated.
     """
     check_callable(f, "f")
     if mode not in ("reverse", "forward"):
@@ -302,6 +391,10 @@ def jacobian(
     def jacobian_f(*args: Any, **kwargs: Any) -> np.ndarray:
         (n,), _ = normalize_argnum(argnum, len(args))
         x = as_input(args[n], f"argument {n}")
+        if is_complex(x):
+            raise TypeError(
+                f"jacobian needs a real argument, but argument {n} is complex"
+            )
 
         def f_of_x(z: Any) -> Any:
             return f(*args[:n], z, *args[n + 1 :], **kwargs)
@@ -309,6 +402,7 @@ def jacobian(
         in_shape = np.shape(x)
         if mode == "reverse":
             value, vjp_fn = vjp(f_of_x, x)
+            _check_real_output(value)
             out_shape = np.shape(value)
             jac = np.empty(out_shape + in_shape)
             for i in np.ndindex(out_shape):
@@ -321,6 +415,7 @@ def jacobian(
             direction = np.zeros(in_shape)
             direction[j] = 1.0
             value, column = jvp(f_of_x, (x,), (direction,))
+            _check_real_output(value)
             if jac is None:
                 jac = np.empty(np.shape(value) + in_shape)
             jac[(..., *j)] = column

@@ -6,7 +6,7 @@ operation, applies the operation's Jacobian to the tangents of its operands: a
 *Jacobian-vector product*. Nothing is recorded; one pass gives the derivative of
 every output along one input direction, where reverse mode gives the derivative
 of one output with respect to every input. :class:`Dual` shares numpy dispatch
-with reverse mode's :class:`~histbp.autodiff.traced.Traced` and uses the JVP
+with reverse mode's :class:`~histbp.autodiff.reverse.ReverseTracer` and uses the JVP
 rules of the same registry.
 """
 
@@ -19,7 +19,7 @@ import numpy as np
 import histbp.autodiff.rules  # noqa: F401  (registers every primitive)
 from histbp.autodiff.errors import NestedDifferentiationError
 from histbp.autodiff.registry import Primitive, unsupported
-from histbp.autodiff.tracer import Tracer
+from histbp.autodiff.tracer import Tracer, check_complex, lift
 
 __all__ = ["Dual"]
 
@@ -52,6 +52,8 @@ class Dual(Tracer):
         values = list(args)
         duals = []
         for i, a in enumerate(args):
+            if type(a) is np.ndarray and a.dtype.kind == "O":
+                a = values[i] = lift(a)  # np.array([x, y]) of dual x, y
             if isinstance(a, Tracer):
                 if type(a) is not Dual:
                     raise _nested()
@@ -63,6 +65,10 @@ class Dual(Tracer):
         ans = prim.fun(*values, **kwargs)
         if type(ans) is np.float64:
             ans = float(ans)
+        elif type(ans) is np.complex128:
+            ans = complex(ans)
+        if duals and prim.jvps:
+            check_complex(prim, ans, [values[i] for i, _ in duals])
         tangent = None
         for i, t in duals:
             rule = prim.jvp(i)
@@ -81,6 +87,10 @@ class Dual(Tracer):
     def _apply_sequence(
         self, prim: Primitive, arrays: tuple[Any, ...], kwargs: dict
     ) -> Any:
+        arrays = tuple(
+            lift(a) if type(a) is np.ndarray and a.dtype.kind == "O" else a
+            for a in arrays
+        )
         values = list(arrays)
         tangents: list[Any] = [None] * len(values)
         any_dual = False
@@ -97,6 +107,13 @@ class Dual(Tracer):
         ans = prim.fun(values, **kwargs)
         if type(ans) is np.float64:
             ans = float(ans)
+        elif type(ans) is np.complex128:
+            ans = complex(ans)
         if not any_dual or not prim.jvps:
             return ans
+        check_complex(
+            prim,
+            ans,
+            [v for v, t in zip(values, tangents, strict=True) if t is not None],
+        )
         return Dual(ans, prim.jvps[0](tangents, ans, values, **kwargs))

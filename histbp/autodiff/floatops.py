@@ -24,18 +24,23 @@ def div(a: Any, b: Any) -> Any:
     try:
         return a / b
     except ZeroDivisionError:
-        return float(np.divide(a, b))
+        return _number(np.divide(a, b))
 
 
 def pow_(a: Any, b: Any) -> Any:
-    """Return ``a ** b`` with numpy's real-valued semantics."""
+    """Return ``a ** b`` with numpy's semantics (real for real operands)."""
     try:
         out = a**b
     except (ZeroDivisionError, OverflowError):
-        return float(np.power(float(a), float(b)))
-    if type(out) is complex:
+        return _number(np.power(a, b))
+    if type(out) is complex and type(a) is not complex and type(b) is not complex:
         return float(np.power(float(a), float(b)))
     return out
+
+
+def _number(x: Any) -> Any:
+    """A numpy scalar as a Python float or complex."""
+    return complex(x) if np.iscomplexobj(x) else float(x)
 
 
 def log_or_zero(x: Any) -> Any:

@@ -25,6 +25,14 @@ of which may be traced. They have one rule per mode for the whole sequence::
 
 where ``arrays`` holds the plain values and ``kwargs`` every argument after the
 sequence, by name (positional ones included).
+
+*Complex values* reach a primitive's rules only if the primitive is listed in
+:data:`COMPLEX_SAFE` (with :func:`defcomplex`): its rules were checked to hold
+for complex operands under HIPS autograd's convention (see
+:mod:`histbp.autodiff.rules.complex`). Any other primitive given a complex
+operand, or returning a complex value, raises
+:class:`~histbp.autodiff.errors.UnsupportedOperationError`, so a rule written for
+real numbers never silently returns a wrong complex derivative.
 """
 
 from __future__ import annotations
@@ -35,8 +43,10 @@ from typing import Any
 from histbp.autodiff.errors import UnsupportedOperationError
 
 __all__ = [
+    "COMPLEX_SAFE",
     "REGISTRY",
     "Primitive",
+    "defcomplex",
     "defnondiff",
     "defprimitive",
     "defsequence",
@@ -137,6 +147,9 @@ class Primitive:
 
 
 REGISTRY: dict[Any, Primitive] = {}
+
+#: The primitives whose rules hold for complex values (see :func:`defcomplex`).
+COMPLEX_SAFE: set[Primitive] = set()
 
 
 def function_name(func: Any) -> str:
@@ -278,3 +291,17 @@ def lookup(func: Any) -> Primitive:
     if prim is None:
         raise unsupported(function_name(func))
     return prim
+
+
+def defcomplex(funs: Iterable[Any]) -> None:
+    """Declare that the registered rules of ``funs`` hold for complex values.
+
+    A rule holds when, for an operand ``z``, it maps the output's cotangent
+    ``g`` to ``z``'s cotangent under HIPS autograd's convention (the cotangent
+    of ``z = x + iy`` is ``dL/dx - i dL/dy``), and its JVP maps a complex tangent
+    to the output's: a holomorphic operation multiplies by its derivative, not
+    its conjugate. Real operands of a complex-valued operation get the real part
+    of that cotangent from the engine itself.
+    """
+    for fun in funs:
+        COMPLEX_SAFE.add(REGISTRY[fun])

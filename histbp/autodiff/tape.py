@@ -7,13 +7,23 @@ and the local derivative rule. The tape is that memory. Operations are appended
 as they happen, so every operand is recorded before its uses and reverse creation
 order is a valid topological order: no graph search and no recursion is needed.
 
-The tape stores its nodes as three parallel lists, ``fns``, ``parents`` and
-``data``. Node ``i`` was produced by an operation whose cotangent rule is
-``fns[i]``, applied as ``fns[i](g, *data[i])`` to the cotangent ``g`` of node
-``i``; ``parents[i]`` is the index of the one traced operand, or a tuple of
-indices when several operands are traced, in which case the rule returns one
-cotangent per index. Parallel lists of small objects cost far less memory and
-garbage-collector time than one object per node.
+A *node* is three things, kept in three parallel lists (parallel lists of small
+objects cost far less memory and garbage-collector time than one object per
+node):
+
+``fns[i]``
+    its cotangent rule, called as ``fns[i](g, *data[i])`` with the cotangent
+    ``g`` of node ``i``; it returns one cotangent per parent;
+``parents[i]``
+    the indices of the nodes it was computed from (its traced operands);
+``data[i]``
+    what the rule needs: the output, the operands, the keyword arguments.
+
+The first nodes are the inputs (leaves, with no rule). :meth:`Tape.backward` is
+the whole reverse sweep, written for reading. :mod:`histbp.autodiff.fastpath`
+records some nodes in more compact forms (a single parent as an ``int``, whose
+rule returns one cotangent) and sweeps them with a specialised copy of the same
+loop; its tests hold the two paths equal.
 """
 
 from __future__ import annotations
@@ -28,17 +38,13 @@ __all__ = ["Tape"]
 
 
 class Tape:
-    """A record of the operations performed on traced values, in order.
-
-    The first ``n_leaves`` nodes are the inputs being differentiated (leaves,
-    with no rule); every later node is an operation.
-    """
+    """A record of the operations performed on traced values, in order."""
 
     __slots__ = ("data", "fns", "parents", "recording")
 
     def __init__(self) -> None:
         self.fns: list[Callable[..., Any] | None] = []
-        self.parents: list[int | tuple[int, ...] | None] = []
+        self.parents: list[Any] = []
         self.data: list[tuple[Any, ...] | None] = []
         self.recording = True
 
@@ -46,10 +52,7 @@ class Tape:
         return len(self.fns)
 
     def record(
-        self,
-        fn: Callable[..., Any] | None,
-        parents: int | tuple[int, ...] | None,
-        data: tuple[Any, ...] | None,
+        self, fn: Callable[..., Any] | None, parents: Any, data: tuple[Any, ...] | None
     ) -> int:
         """Append a node and return its index."""
         if not self.recording:
@@ -79,10 +82,11 @@ class Tape:
     ) -> list[Any]:
         """Sweep the tape backwards from node ``out`` seeded with ``seed``.
 
-        Cotangents are kept in a list indexed by node; each is released as soon
-        as its node's rule has consumed it. Nodes that do not lead to ``out``
-        never receive a cotangent and are skipped. A node used several times
-        receives the sum of the cotangents of all its uses.
+        Each node's cotangent is complete when the sweep reaches it, since all
+        its uses come later on the tape; its rule then passes a share to each
+        parent, and a node used several times receives the sum of its shares.
+        Nodes that do not lead to ``out`` never receive a cotangent and are
+        skipped.
 
         Parameters
         ----------
@@ -103,33 +107,18 @@ class Tape:
             The cotangent of each leaf, or ``None`` for a leaf the output does
             not depend on.
         """
-        fns, parents, data = self.fns, self.parents, self.data
         cts: list[Any] = [None] * (out + 1)
         cts[out] = seed
         for i in range(out, n_leaves - 1, -1):
             g = cts[i]
             if g is None:
                 continue
-            cts[i] = None
-            p = parents[i]
-            saved = data[i]
+            cts[i] = None  # release it: only leaves' cotangents are returned
+            shares = self.fns[i](g, *self.data[i])
+            for parent, share in zip(self.parents[i], shares, strict=True):
+                cts[parent] = share if cts[parent] is None else cts[parent] + share
             if not keep:
-                data[i] = None
-            if type(p) is int:
-                gp = fns[i](g, *saved)
-                c = cts[p]
-                cts[p] = gp if c is None else c + gp
-            elif len(p) == 2:
-                a, b = p
-                ga, gb = fns[i](g, *saved)
-                c = cts[a]
-                cts[a] = ga if c is None else c + ga
-                c = cts[b]
-                cts[b] = gb if c is None else c + gb
-            else:
-                for j, gj in zip(p, fns[i](g, *saved), strict=True):
-                    c = cts[j]
-                    cts[j] = gj if c is None else c + gj
+                self.data[i] = None
         return cts[:n_leaves]
 
     def nbytes(self) -> int:

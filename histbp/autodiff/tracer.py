@@ -5,13 +5,22 @@ dispatch protocols, ``__array_ufunc__`` for ufuncs and ``__array_function__`` fo
 functions such as ``np.sum`` or ``np.where``, and Python's operators, so that user
 code written for arrays runs unchanged on it. Every such call is routed to the
 registry (:mod:`histbp.autodiff.registry`) and then to ``_apply``, which each mode
-defines: reverse mode (:class:`~histbp.autodiff.traced.Traced`) records the call
+defines: reverse mode (:class:`~histbp.autodiff.reverse.ReverseTracer`) records the call
 on a tape, forward mode (:class:`~histbp.autodiff.dual.Dual`) pushes a tangent
 through it. Anything without a derivative rule raises
 :class:`~histbp.autodiff.errors.UnsupportedOperationError` naming it, and
-conversions to a plain array or number raise
+conversions to a plain number or a numeric array raise
 :class:`~histbp.autodiff.errors.TracerConversionError` rather than silently drop
 the derivative.
+
+Arrays built from lists of traced values (``np.array([x, y])``, ``np.r_[x, y]``,
+``np.mean([x, y])``): numpy asks each element for ``__array__``, which gives an
+array of ``object`` dtype holding traced scalars. numpy then computes on those
+elements one by one, each operation recorded as usual, so the result is exact
+(if slow for long lists); an object array reaching a traced operation is first
+joined into one traced array (:func:`lift`), and converting an element to a
+number still raises. Like a Python float, a traced scalar has no ``dtype``
+attribute (numpy's ``mean`` of an object array relies on that).
 """
 
 from __future__ import annotations
@@ -23,9 +32,17 @@ from typing import Any
 import numpy as np
 
 from histbp.autodiff.errors import TracerConversionError
-from histbp.autodiff.registry import REGISTRY, Primitive, lookup, unsupported
+from histbp.autodiff.keywords import checked_kwargs, sequence_arguments
+from histbp.autodiff.registry import (
+    COMPLEX_SAFE,
+    REGISTRY,
+    Primitive,
+    lookup,
+    unsupported,
+)
+from histbp.autodiff.rules.casting import astype as _astype
 
-__all__ = ["Tracer", "raw"]
+__all__ = ["Tracer", "check_complex", "is_complex", "lift", "raw"]
 
 _INPLACE = "writing into an existing array (out=..., or an in-place operator, +=)"
 
@@ -35,29 +52,43 @@ def raw(x: Any) -> Any:
     return x.value if isinstance(x, Tracer) else x
 
 
-def _sequence_arguments(
-    prim: Primitive, args: tuple[Any, ...], kwargs: dict
-) -> tuple[tuple[Any, ...], dict]:
-    """Split a sequence primitive's call into its arrays and named arguments.
+def is_complex(v: Any) -> bool:
+    """Whether the plain value ``v`` is complex (a complex array or number)."""
+    kind = type(v)
+    if kind is float:
+        return False
+    if kind is np.ndarray:
+        return v.dtype.kind == "c"
+    return np.iscomplexobj(v)
 
-    ``numpy.stack(arrays, -1)`` becomes ``(tuple(arrays), {"axis": -1})``; the
-    named arguments are checked against the primitive's allowed keywords.
+
+def check_complex(prim: Primitive, ans: Any, values: Any) -> bool:
+    """Whether complex values are involved; raise if ``prim``'s rules are real-only.
+
+    ``values`` are the plain values of the traced operands, ``ans`` the output.
     """
-    names = prim.sequence
-    if len(args) > 1:
-        if len(args) - 1 > len(names):
-            raise TypeError(
-                f"{prim.name} takes at most {len(names) + 1} positional "
-                f"argument(s) but {len(args)} were given"
-            )
-        kwargs = dict(kwargs)
-        for name, value in zip(names, args[1:], strict=False):
-            if name in kwargs:
-                raise TypeError(f"{prim.name} got multiple values for {name!r}")
-            kwargs[name] = value
-    if kwargs:
-        prim.check_kwargs(kwargs)
-    return tuple(args[0]), kwargs
+    if not (is_complex(ans) or any(map(is_complex, values))):
+        return False
+    if prim not in COMPLEX_SAFE:
+        raise unsupported(
+            prim.name,
+            "a complex operand or result (its derivative rule holds for real "
+            "numbers only)",
+        )
+    return True
+
+
+def lift(array: np.ndarray) -> Any:
+    """Join an ``object`` array of traced and plain numbers into one traced array.
+
+    ``np.array([x, y])`` of traced ``x``, ``y`` is such an array; the join is
+    ``np.stack`` of its elements (a recorded operation), reshaped. An object
+    array without traced elements is returned as it is.
+    """
+    items = list(array.flat)
+    if not any(isinstance(item, Tracer) for item in items):
+        return array
+    return np.reshape(np.stack(items), array.shape)
 
 
 def _shape_arg(args: tuple[Any, ...]) -> Any:
@@ -104,26 +135,39 @@ class Tracer:
         if kwargs:
             if kwargs.get("out") is not None and prim.vjps:
                 raise unsupported(name, _INPLACE)
-            prim.check_kwargs(kwargs)
+            kwargs = checked_kwargs(prim, ufunc, kwargs)
         return self._apply(prim, inputs, kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
         prim = lookup(func)
         if prim.sequence is not None:
-            arrays, kwargs = _sequence_arguments(prim, args, kwargs)
+            arrays, kwargs = sequence_arguments(prim, args, kwargs)
             return self._apply_sequence(prim, arrays, kwargs)
         if kwargs:
-            prim.check_kwargs(kwargs)
+            kwargs = checked_kwargs(prim, func, kwargs)
         return self._apply(prim, args, kwargs)
 
     def __array__(self, dtype=None, copy=None):
-        raise TracerConversionError(
-            "histbp cannot convert a traced value to a plain numpy array (as "
-            "np.asarray, np.array or a list of traced values would): that would "
-            "silently drop its derivative. Apply numpy functions to the traced "
-            "value directly; build an array from traced values with np.stack or "
-            "np.concatenate."
-        )
+        # numpy asks this of each element of np.array([x, y]), np.r_[x, y],
+        # np.mean([x, y]): an object array of traced scalars keeps every
+        # derivative. A numeric dtype would drop them.
+        if dtype is not None and np.dtype(dtype) != object:
+            raise TracerConversionError(
+                f"histbp cannot convert a traced value to a numpy array of dtype "
+                f"{np.dtype(dtype)}: that would silently drop its derivative. "
+                "Apply numpy functions to the traced value directly; build an "
+                "array from traced values with np.stack, np.concatenate or "
+                "np.array([...]) without a dtype."
+            )
+        if copy is False:
+            raise ValueError("a traced value cannot be viewed as an array (copy=False)")
+        out = np.empty(self.shape, dtype=object)
+        if out.ndim == 0:
+            out[()] = self
+        else:
+            for index in np.ndindex(out.shape):
+                out[index] = self[index]
+        return out
 
     def _no_number(self, kind: str):
         raise TracerConversionError(
@@ -145,7 +189,17 @@ class Tracer:
         self._no_number("complex")
 
     def __getattr__(self, name: str) -> Any:
-        # Only reached for attributes the class lacks: name ndarray's others.
+        # Only reached for attributes the class lacks. numpy's loops over object
+        # arrays call a ufunc as a method of each element (``x.exp()``):
+        # provide those of the ufuncs with rules. Name ndarray's other methods.
+        ufunc = getattr(np, name, None)
+        if isinstance(ufunc, np.ufunc) and ufunc in REGISTRY:
+            return lambda *args: ufunc(self, *args)
+        if name == "dtype":  # the property found a traced Python number
+            raise AttributeError(
+                f"a traced Python {type(self.value).__name__} has no dtype, as a "
+                f"Python {type(self.value).__name__} has none"
+            )
         if not name.startswith("_") and hasattr(np.ndarray, name):
             raise unsupported(f"the array method or attribute .{name}")
         raise AttributeError(
@@ -171,8 +225,27 @@ class Tracer:
 
     @property
     def dtype(self) -> np.dtype:
-        """Data type of the value (``float64`` for a Python float)."""
-        return np.result_type(self.value)
+        """Data type of an array value; a Python float (or complex) has none."""
+        value = self.value
+        if type(value) is float or type(value) is complex:
+            raise AttributeError("dtype")  # __getattr__ then explains
+        return np.result_type(value)
+
+    @property
+    def real(self) -> Any:
+        """Real part, as ``numpy.real``."""
+        return np.real(self)
+
+    @property
+    def imag(self) -> Any:
+        """Imaginary part, as ``numpy.imag``."""
+        return np.imag(self)
+
+    def conj(self) -> Any:
+        """Complex conjugate, as ``numpy.conj``."""
+        return np.conjugate(self)
+
+    conjugate = conj
 
     @property
     def T(self) -> Any:
@@ -202,29 +275,49 @@ class Tracer:
             "item assignment (x[...] = ...)", "changing a traced array in place"
         )
 
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Any:
+    def sum(self, *args: Any, **kwargs: Any) -> Any:
         """Sum, as ``numpy.sum``."""
-        return self._call(np.sum, (self,), {"axis": axis, "keepdims": keepdims})
+        return np.sum(self, *args, **kwargs)
 
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Any:
+    def mean(self, *args: Any, **kwargs: Any) -> Any:
         """Mean, as ``numpy.mean``."""
-        return self._call(np.mean, (self,), {"axis": axis, "keepdims": keepdims})
+        return np.mean(self, *args, **kwargs)
 
-    def max(self, axis: Any = None, keepdims: bool = False) -> Any:
+    def max(self, *args: Any, **kwargs: Any) -> Any:
         """Maximum, as ``numpy.max``."""
-        return self._call(np.max, (self,), {"axis": axis, "keepdims": keepdims})
+        return np.max(self, *args, **kwargs)
 
-    def min(self, axis: Any = None, keepdims: bool = False) -> Any:
+    def min(self, *args: Any, **kwargs: Any) -> Any:
         """Minimum, as ``numpy.min``."""
-        return self._call(np.min, (self,), {"axis": axis, "keepdims": keepdims})
+        return np.min(self, *args, **kwargs)
 
-    def prod(self, axis: Any = None, keepdims: bool = False) -> Any:
+    def prod(self, *args: Any, **kwargs: Any) -> Any:
         """Product, as ``numpy.prod``."""
-        return self._call(np.prod, (self,), {"axis": axis, "keepdims": keepdims})
+        return np.prod(self, *args, **kwargs)
 
-    def clip(self, min: Any = None, max: Any = None) -> Any:
+    def clip(self, *args: Any, **kwargs: Any) -> Any:
         """Limit the values to ``[min, max]``, as ``numpy.clip``."""
-        return self._call(np.clip, (self, min, max))
+        return np.clip(self, *args, **kwargs)
+
+    def astype(
+        self,
+        dtype: Any,
+        order: str = "K",
+        casting: str = "unsafe",
+        subok: bool = True,
+        copy: bool = True,
+    ) -> Any:
+        """Cast to a float or complex ``dtype``; other types raise.
+
+        Only the default ``order``, ``casting`` and ``subok`` are accepted;
+        ``copy`` is ignored (traced values are never modified in place).
+        """
+        if (order, casting, subok) != ("K", "unsafe", True):
+            raise unsupported(
+                "the array method .astype",
+                "order, casting or subok other than the default",
+            )
+        return self._call(_astype, (self, dtype))
 
     def reshape(self, *shape: Any, order: str = "C") -> Any:
         """Reshape, as ``ndarray.reshape``."""

@@ -79,9 +79,9 @@ def test_unsupported_array_methods_are_named():
 @pytest.mark.parametrize(
     ("convert", "pattern"),
     [
-        (np.asarray, "plain numpy array"),
-        (lambda x: np.array([x[0], x[1]]), "plain numpy array"),
-        (lambda x: np.sum([x, x]), "plain numpy array"),
+        (lambda x: np.asarray(x, dtype=float), "numpy array of dtype float64"),
+        (lambda x: np.array([x[0], x[1]], dtype=float), "array of dtype float64"),
+        (lambda x: np.zeros(3) + np.asarray(x, dtype=np.float32), "dtype float32"),
         (lambda x: float(x[0]), "Python float"),
         (lambda x: int(x[0]), "Python int"),
         (lambda x: [0, 1][x[0]], "Python int"),
@@ -90,6 +90,13 @@ def test_unsupported_array_methods_are_named():
 def test_converting_a_traced_value_drops_no_gradient_silently(convert, pattern):
     with pytest.raises(TracerConversionError, match=pattern):
         grad(lambda x: np.sum(convert(x)))(X)
+
+
+def test_casting_an_array_of_traced_values_to_numbers_raises():
+    # numpy reports the refused float() of an element as a ValueError.
+    with pytest.raises(ValueError, match="sequence") as info:
+        grad(lambda x: np.sum(np.asarray([x, x]).astype(float)))(X)
+    assert isinstance(info.value.__cause__, TracerConversionError)
 
 
 @pytest.mark.parametrize(
@@ -101,9 +108,7 @@ def test_converting_a_traced_value_drops_no_gradient_silently(convert, pattern):
         (object(), "of type object"),
         (None, "of type NoneType"),
         (True, "of type bool"),
-        (1 + 2j, "of type complex"),
         (np.array(["a"]), "dtype <U1"),
-        (np.array([1 + 1j]), "dtype complex128"),
         (np.array([True]), "dtype bool"),
     ],
 )

@@ -25,6 +25,7 @@ from autodiff_checks import (
 
 from histbp.autodiff import sigmoid
 from histbp.autodiff.registry import REGISTRY
+from histbp.autodiff.rules.casting import astype
 
 
 def _keep_float(fn):
@@ -426,6 +427,33 @@ for axis in (0, -1, (0, 2)):
             [((2, 3, 4),)],
         )
 add(np.linalg.norm, "norm(x,None,1)", lambda x: np.linalg.norm(x, None, 1), [((3, 4),)])
+
+
+# Complex intermediates of real functions (complex inputs: test_autodiff_complex.py).
+W = 0.7 - 1.3j
+add(np.real, "real(x*w)", lambda x: np.real(x * W), [(None,), ((3, 4),)])
+add(np.real, "x.real", lambda x: (x * W).real, [((5,),)])
+add(np.real, "real(x)", np.real, [(None,), ((5,),)])
+add(np.imag, "imag(exp(ix))", lambda x: np.imag(np.exp(1j * x)), [(None,), ((3, 4),)])
+add(np.imag, "imag(x)", lambda x: np.imag(x) + x, [((5,),)])
+add(
+    np.conjugate,
+    "real(conj(x*w)*y)",
+    lambda x, y: np.real(np.conj(x * W) * (y + 2j * x)),
+    [((3, 4), (3, 4)), (None, (4,))],
+)
+add(np.conjugate, "x.conj()", lambda x: np.imag(x.conj() * W), [((5,),)])
+add(np.angle, "angle(x+iy)", lambda x, y: np.angle(x + 1j * y), [((3, 4), (3, 4))])
+add(
+    np.angle,
+    "angle(deg=True)",
+    lambda x, y: np.angle(y * W + 1j * x, deg=True),
+    [(None, None), ((5,), (5,))],
+)
+add(np.angle, "angle(x)", lambda x: np.angle(x) + x, [((5,),)], (AWAY,))
+add(astype, "astype(longdouble)", lambda x: x.astype(np.longdouble) ** 2, [((3, 4),)])
+add(astype, "astype(complex)", lambda x: np.abs(x.astype(complex) * W), [((5,),)])
+add(astype, "astype(float64)", lambda x: x.astype("float64") ** 2, [((5,),)])
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

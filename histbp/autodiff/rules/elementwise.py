@@ -7,7 +7,8 @@ which sums a VJP back to its operand's shape and spreads a JVP to the output's.
 
 Conventions where the derivative is not defined:
 
-* ``absolute`` at 0 uses the subgradient 0 (``sign(0) == 0``).
+* ``absolute`` at 0 uses the subgradient 0 (``sign(0) == 0``), also for a
+  complex operand, where its derivative elsewhere is ``conj(z) / |z|``.
 * ``maximum``/``minimum`` at a tie give each argument half the cotangent, so
   ``relu(x) = maximum(x, 0)`` has derivative 0.5 at 0 (as HIPS autograd and JAX).
 * ``clip(x, a_min, a_max)`` has derivative 1 with respect to ``x`` wherever it
@@ -120,7 +121,23 @@ _elementwise(np.tanh, _tanh_rule)
 _elementwise(np.sinh, lambda g, ans, x: g * np.cosh(x))
 _elementwise(np.cosh, lambda g, ans, x: g * np.sinh(x))
 _elementwise(np.arctan, lambda g, ans, x: div(g, 1.0 + x * x))
-_elementwise(np.absolute, lambda g, ans, x: g * np.sign(x))
+
+
+def _abs_vjp(g: Any, ans: Any, x: Any) -> Any:
+    """``g * sign(x)``; for complex ``x``, ``g * conj(x) / |x|`` (0 at 0)."""
+    if not np.iscomplexobj(x):
+        return g * np.sign(x)
+    return g * (np.conj(x) / np.where(ans == 0.0, 1.0, ans))
+
+
+def _abs_jvp(t: Any, ans: Any, x: Any) -> Any:
+    """``t * sign(x)``; for complex ``x``, ``Re(t * conj(x)) / |x|`` (0 at 0)."""
+    if not np.iscomplexobj(x):
+        return t * np.sign(x)
+    return np.real(t * np.conj(x)) / np.where(ans == 0.0, 1.0, ans)
+
+
+defprimitive(np.absolute, (_abs_vjp,), (_abs_jvp,))
 
 
 def _clip_bounds(a_min: Any, a_max: Any, kwargs: dict) -> tuple[Any, Any]:
