@@ -3,23 +3,35 @@
 Importing this package registers every primitive: elementwise ufuncs, matrix
 products and norms, reductions, shape and indexing operations, the joining of
 sequences of arrays (stack, concatenate), and the functions without a derivative
-(comparisons and the like).
+(comparisons and the like); matrix functions and decompositions, contractions
+(einsum and its relatives), copies and rearrangements of entries (shapes),
+selections (take, sort, select, split).
 """
 
 from histbp.autodiff.rules import (
+    contractions,
     elementwise,
     linalg,
+    linalg_decompositions,
     nondiff,
+    norms,
     reductions,
+    selection,
     sequences,
+    shapes,
     structure,
 )
 
 __all__ = [
+    "contractions",
     "elementwise",
     "linalg",
+    "linalg_decompositions",
     "nondiff",
+    "norms",
     "reductions",
+    "selection",
     "sequences",
+    "shapes",
     "structure",
 ]
