@@ -86,12 +86,14 @@ def keyword_defaults(fun: Any) -> dict[str, Any]:
         params = inspect.signature(fun).parameters.values()
     except (TypeError, ValueError):
         return {}
-    return {
-        p.name: p.default
-        for p in params
-        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
-        and type(p.default) in _SIMPLE
-    }
+    defaults = {}
+    for p in params:
+        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
+            if type(p.default) in _SIMPLE:
+                defaults[p.name] = p.default
+            elif p.name == "where":  # reductions: where=True keeps every entry
+                defaults[p.name] = True
+    return defaults
 
 
 def _is_default(value: Any, default: Any) -> bool:

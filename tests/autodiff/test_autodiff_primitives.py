@@ -474,7 +474,7 @@ add(
     [((3, 4),)],
 )
 
-# -- issue 12: var, std, cumprod ----------------------------------------------------------
+# -- issue 12: var, std, cumprod -------------------------------------------------------
 for func in (np.var, np.std):
     name = func.__name__
     add(func, name, func, [((5,),), ((3, 4),)])
@@ -485,8 +485,15 @@ for func in (np.var, np.std):
             def spread(x, func=func, axis=axis, keepdims=keepdims):
                 return func(x, axis=axis, keepdims=keepdims, ddof=1)
 
-            add(func, f"{name}(axis={axis},keepdims={keepdims})", spread, [((2, 3, 4),)])
-    add(func, f"{name}(x,1,dtype=None)", lambda x, func=func: func(x, 1, None), [((3, 4),)])
+            add(
+                func, f"{name}(axis={axis},keepdims={keepdims})", spread, [((2, 3, 4),)]
+            )
+    add(
+        func,
+        f"{name}(x,1,dtype=None)",
+        lambda x, func=func: func(x, 1, None),
+        [((3, 4),)],
+    )
 add(np.cumprod, "cumprod", np.cumprod, [(None,), ((5,),), ((3, 4),)])
 for axis in (0, -1, 1):
     add(
@@ -504,7 +511,7 @@ add(
     (_zeros_at((0, 1), (1, 0), (1, 3), (2, 2)),),
 )
 
-# -- issue 12: contractions ----------------------------------------------------------------
+# -- issue 12: contractions ------------------------------------------------------------
 EINSUMS = [
     ("ij,jk->ik", ((3, 4), (4, 5))),
     ("ij,jk", ((3, 4), (4, 5))),
@@ -525,7 +532,12 @@ EINSUMS = [
     ("ij,ik->", ((3, 2), (3, 4))),
 ]
 for spec, shapes in EINSUMS:
-    add(np.einsum, f"einsum({spec})", lambda *xs, spec=spec: np.einsum(spec, *xs), [shapes])
+    add(
+        np.einsum,
+        f"einsum({spec})",
+        lambda *xs, spec=spec: np.einsum(spec, *xs),
+        [shapes],
+    )
 add(
     np.einsum,
     "einsum(x,const,optimize)",
@@ -572,7 +584,7 @@ add(
     [((2, 3, 4), (4,)), ((2, 3, 4), (5, 4, 2)), ((3, 4), (2, 4, 5)), ((4,), (2, 4, 3))],
 )
 
-# -- issue 12: linear algebra --------------------------------------------------------------
+# -- issue 12: linear algebra ----------------------------------------------------------
 WELL = lambda a: a + 4.0 * np.eye(a.shape[-1])  # noqa: E731  (well conditioned)
 NEGDET = lambda a: WELL(a) * np.array([[-1.0], [1.0], [1.0]])  # noqa: E731
 SPD = lambda a: a @ np.swapaxes(a, -1, -2) + 3.0 * np.eye(a.shape[-1])  # noqa: E731
@@ -595,8 +607,20 @@ add(
     [((3, 3),), ((2, 3, 3),)],
     (WELL,),
 )
-add(_logabsdet, "slogdet(negative)", lambda a: np.linalg.slogdet(a)[1], [((3, 3),)], (NEGDET,))
-add(np.linalg.cholesky, "cholesky", np.linalg.cholesky, [((3, 3),), ((2, 4, 4),)], (SPD,))
+add(
+    _logabsdet,
+    "slogdet(negative)",
+    lambda a: np.linalg.slogdet(a)[1],
+    [((3, 3),)],
+    (NEGDET,),
+)
+add(
+    np.linalg.cholesky,
+    "cholesky",
+    np.linalg.cholesky,
+    [((3, 3),), ((2, 4, 4),)],
+    (SPD,),
+)
 add(_eigh_packed, "eigh.w", lambda a: np.linalg.eigh(a)[0], [((3, 3),), ((2, 4, 4),)])
 add(_eigh_packed, "eigh.v", lambda a: np.linalg.eigh(a)[1], [((3, 3),), ((2, 4, 4),)])
 add(
@@ -622,7 +646,9 @@ for part in range(3):
 add(
     _svd_packed,
     "svd(U*S@Vh)",
-    lambda a: (lambda u, s, vh: (u * s[..., None, :]) @ vh ** 2)(*np.linalg.svd(a, full_matrices=False)),
+    lambda a: (lambda u, s, vh: (u * s[..., None, :]) @ vh**2)(
+        *np.linalg.svd(a, full_matrices=False)
+    ),
     [((4, 3),), ((3, 5),)],
 )
 add(_svd_packed, "svd(square,default)", lambda a: np.linalg.svd(a).U, [((3, 3),)])
@@ -633,7 +659,7 @@ add(
     SVD_SHAPES,
 )
 
-# -- issue 12: norms of every order --------------------------------------------------------
+# -- issue 12: norms of every order ----------------------------------------------------
 for ord in (1, 2, 3, 0.5, -1, np.inf, -np.inf, 0):
     add(
         np.linalg.norm,
@@ -663,10 +689,15 @@ for ord in ("fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf, None):
         [((3, 2, 4),)],
     )
 
-# -- issue 12: copies, rearrangements, selections ------------------------------------------
+# -- issue 12: copies, rearrangements, selections --------------------------------------
 SHAPE_CASES = [
     (np.repeat, "repeat(2)", lambda x: np.repeat(x, 2), [(None,), ((3, 4),)]),
-    (np.repeat, "repeat(axis=1)", lambda x: np.repeat(x, [1, 0, 2, 3], axis=1), [((3, 4),)]),
+    (
+        np.repeat,
+        "repeat(axis=1)",
+        lambda x: np.repeat(x, [1, 0, 2, 3], axis=1),
+        [((3, 4),)],
+    ),
     (np.repeat, "repeat(3,0)", lambda x: np.repeat(x, 3, 0), [((3, 4),)]),
     (np.roll, "roll", lambda x: np.roll(x, 2), [((3, 4),)]),
     (np.roll, "roll(axis)", lambda x: np.roll(x, -1, axis=1), [((3, 4),)]),
@@ -692,14 +723,24 @@ SHAPE_CASES = [
     (np.atleast_1d, "atleast_1d", np.atleast_1d, [(None,), ((3,),)]),
     (np.atleast_2d, "atleast_2d", np.atleast_2d, [(None,), ((3,),), ((2, 3),)]),
     (np.atleast_3d, "atleast_3d", np.atleast_3d, [((3,),), ((2, 3),)]),
-    (np.broadcast_to, "broadcast_to", lambda x: np.broadcast_to(x, (2, 3, 4)), [((3, 1),), (None,)]),
+    (
+        np.broadcast_to,
+        "broadcast_to",
+        lambda x: np.broadcast_to(x, (2, 3, 4)),
+        [((3, 1),), (None,)],
+    ),
     (np.diag, "diag(1-D)", np.diag, [((3,),)]),
     (np.diag, "diag(1-D,k=1)", lambda x: np.diag(x, k=1), [((3,),)]),
     (np.diag, "diag(2-D)", np.diag, [((3, 4),)]),
     (np.diag, "diag(2-D,-1)", lambda x: np.diag(x, -1), [((3, 4),)]),
     (np.diagonal, "diagonal", np.diagonal, [((3, 4),)]),
     (np.diagonal, "diagonal(1,1,2)", lambda x: np.diagonal(x, 1, 1, 2), [((2, 3, 4),)]),
-    (np.diagonal, "diagonal(axes)", lambda x: np.diagonal(x, axis1=2, axis2=0), [((3, 2, 4),)]),
+    (
+        np.diagonal,
+        "diagonal(axes)",
+        lambda x: np.diagonal(x, axis1=2, axis2=0),
+        [((3, 2, 4),)],
+    ),
     (np.trace, "trace", np.trace, [((3, 4),)]),
     (np.trace, "trace(offset=1)", lambda x: np.trace(x, offset=1), [((3, 4),)]),
     (np.trace, "trace(0,1,2)", lambda x: np.trace(x, 0, 1, 2), [((2, 3, 3),)]),
@@ -716,13 +757,38 @@ SHAPE_CASES = [
         [((3, 4),)],
     ),
     (np.append, "append", np.append, [((3,), (2, 2)), (None, (3,)), ((3, 4), None)]),
-    (np.append, "append(axis=0)", lambda x, y: np.append(x, y, axis=0), [((3, 4), (2, 4))]),
+    (
+        np.append,
+        "append(axis=0)",
+        lambda x, y: np.append(x, y, axis=0),
+        [((3, 4), (2, 4))],
+    ),
     (np.append, "append(x,plain,1)", lambda x: np.append(x, PLAIN34, 1), [((3, 2),)]),
-    (np.column_stack, "column_stack", lambda x, y: np.column_stack([x, y]), [((3,), (3, 2)), ((3,), (3,))]),
-    (np.column_stack, "column_stack(x,plain)", lambda x: np.column_stack((x, PLAIN34)), [((3,),)]),
+    (
+        np.column_stack,
+        "column_stack",
+        lambda x, y: np.column_stack([x, y]),
+        [((3,), (3, 2)), ((3,), (3,))],
+    ),
+    (
+        np.column_stack,
+        "column_stack(x,plain)",
+        lambda x: np.column_stack((x, PLAIN34)),
+        [((3,),)],
+    ),
     (np.take, "take", lambda x: np.take(x, [0, 5, 5, 11]), [((3, 4),)]),
-    (np.take, "take(axis=1)", lambda x: np.take(x, [[0, 3], [3, 3]], axis=1), [((3, 4),)]),
-    (np.take, "take(wrap)", lambda x: np.take(x, [-1, 4, 7], 0, mode="wrap"), [((3, 4),)]),
+    (
+        np.take,
+        "take(axis=1)",
+        lambda x: np.take(x, [[0, 3], [3, 3]], axis=1),
+        [((3, 4),)],
+    ),
+    (
+        np.take,
+        "take(wrap)",
+        lambda x: np.take(x, [-1, 4, 7], 0, mode="wrap"),
+        [((3, 4),)],
+    ),
     (np.take, "take(clip)", lambda x: np.take(x, [-1, 9], mode="clip"), [((5,),)]),
     (
         np.take_along_axis,
@@ -752,8 +818,18 @@ SHAPE_CASES = [
     (np.sort, "sort(axis=0)", lambda x: np.sort(x, axis=0), [((3, 4),)]),
     (np.sort, "sort(None)", lambda x: np.sort(x, None, kind="stable"), [((3, 4),)]),
     (np.partition, "partition", lambda x: np.partition(x, 2), [((6,),), ((3, 5),)]),
-    (np.partition, "partition(axis=0)", lambda x: np.partition(x, (0, 2), axis=0), [((4, 3),)]),
-    (np.partition, "partition(None)", lambda x: np.partition(x, 5, axis=None), [((3, 4),)]),
+    (
+        np.partition,
+        "partition(axis=0)",
+        lambda x: np.partition(x, (0, 2), axis=0),
+        [((4, 3),)],
+    ),
+    (
+        np.partition,
+        "partition(None)",
+        lambda x: np.partition(x, 5, axis=None),
+        [((3, 4),)],
+    ),
 ]
 for key, name, fn, shapes in SHAPE_CASES:
     add(key, name, fn, shapes)
@@ -764,7 +840,12 @@ add(
     lambda x, y: np.select(SELECT_CONDITIONS, [x, 2.0 * y], default=0.5),
     [((3, 4), (3, 4)), ((4,), None)],
 )
-add(np.select, "select(default=x)", lambda x: np.select(SELECT_CONDITIONS, [x, x * x], x ** 3), [((3, 4),)])
+add(
+    np.select,
+    "select(default=x)",
+    lambda x: np.select(SELECT_CONDITIONS, [x, x * x], x**3),
+    [((3, 4),)],
+)
 
 
 def _pieces(split):

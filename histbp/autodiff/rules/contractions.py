@@ -1,5 +1,6 @@
-"""Rules for contractions: ``einsum``, ``tensordot``, ``inner``, ``kron``, and
-``dot`` with operands of any dimension.
+"""Rules for contractions: einsum, tensordot, inner, kron, N-D dot.
+
+``numpy.dot`` with operands of any dimension is one of them.
 
 A contraction is linear in each operand, so its JVP with respect to one operand
 is the same contraction with that operand replaced by its tangent. Its VJP with
@@ -31,7 +32,7 @@ __all__: list[str] = []
 _MAX_OPERANDS = 32
 
 
-# -- einsum subscripts --------------------------------------------------------------------
+# -- einsum subscripts -----------------------------------------------------------------
 
 
 def _explicit(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[list[str], str]:
@@ -51,7 +52,11 @@ def _explicit(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[list[str]
         )
     free = [c for c in ascii_letters if c not in spec]
     n_ellipsis = max(
-        (len(s) - len(term.replace("...", "")) for term, s in zip(inputs, shapes, strict=True) if "..." in term),
+        (
+            len(s) - len(term.replace("...", ""))
+            for term, s in zip(inputs, shapes, strict=True)
+            if "..." in term
+        ),
         default=0,
     )
     if n_ellipsis > len(free):
@@ -67,7 +72,9 @@ def _explicit(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[list[str]
         output = output.replace("...", ellipsis)
     else:
         letters = "".join(expanded)
-        once = sorted(c for c in set(letters) if letters.count(c) == 1 and c not in ellipsis)
+        once = sorted(
+            c for c in set(letters) if letters.count(c) == 1 and c not in ellipsis
+        )
         output = ellipsis + "".join(once)
     return expanded, output
 
@@ -165,7 +172,7 @@ defprimitive(
 )
 
 
-# -- tensordot, inner, dot as einsum subscripts --------------------------------------------
+# -- tensordot, inner, dot as einsum subscripts ----------------------------------------
 
 
 def _tensordot_subscripts(a: Any, b: Any, axes: Any = 2) -> tuple[list[str], str]:
@@ -240,7 +247,9 @@ def _kron_vjp_a(g, ans, a, b):
     sa, sb = _kron_blocks(a, b)
     n = len(sa)
     blocks = np.reshape(g, [m for pair in zip(sa, sb, strict=True) for m in pair])
-    r = np.tensordot(blocks, np.reshape(b, sb), axes=(list(range(1, 2 * n, 2)), list(range(n))))
+    r = np.tensordot(
+        blocks, np.reshape(b, sb), axes=(list(range(1, 2 * n, 2)), list(range(n)))
+    )
     return _like(np.reshape(r, np.shape(a)), a)
 
 
@@ -248,7 +257,9 @@ def _kron_vjp_b(g, ans, a, b):
     sa, sb = _kron_blocks(a, b)
     n = len(sa)
     blocks = np.reshape(g, [m for pair in zip(sa, sb, strict=True) for m in pair])
-    r = np.tensordot(blocks, np.reshape(a, sa), axes=(list(range(0, 2 * n, 2)), list(range(n))))
+    r = np.tensordot(
+        blocks, np.reshape(a, sa), axes=(list(range(0, 2 * n, 2)), list(range(n)))
+    )
     return _like(np.reshape(r, np.shape(b)), b)
 
 

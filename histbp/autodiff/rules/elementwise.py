@@ -194,7 +194,7 @@ def _nonzero_or_one(a: Any) -> Any:
 
 
 def _returned(x: Any, y: Any, ans: Any) -> Any:
-    """Weight of ``x`` in ``fmax``/``fmin``: 1 if it is the one returned, 0.5 at a tie."""
+    """Weight of ``x`` in ``fmax``/``fmin``: 1 if returned, 0.5 at a tie, else 0."""
     return np.equal(x, ans) / (1.0 + np.equal(x, y))
 
 

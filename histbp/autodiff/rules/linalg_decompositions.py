@@ -1,5 +1,4 @@
-"""Rules for ``numpy.linalg``: ``inv``, ``solve``, ``det``, ``slogdet``,
-``cholesky``, ``eigh`` and ``svd``.
+"""Rules for numpy.linalg: inv, solve, det, slogdet, cholesky, eigh, svd.
 
 Every rule works on stacks of matrices (leading "batch" axes). With
 ``X = inv(A)``: ``dX = -X dA X``, so the VJP is ``-X^T G X^T``. With
@@ -68,11 +67,11 @@ def _eye_like(n: int) -> np.ndarray:
 
 
 def _result(kind: type, *parts: Any) -> Any:
-    """numpy's named tuple of results (a plain tuple on old numpy)."""
+    """The named tuple of results numpy uses (a plain tuple on old numpy)."""
     return kind(*parts) if kind is not tuple else tuple(parts)
 
 
-# -- inv, solve ---------------------------------------------------------------------------
+# -- inv, solve ------------------------------------------------------------------------
 
 defprimitive(
     np.linalg.inv,
@@ -115,7 +114,7 @@ defprimitive(
 )
 
 
-# -- det, slogdet ---------------------------------------------------------------------------
+# -- det, slogdet ----------------------------------------------------------------------
 
 
 def _cofactor(a: Any) -> np.ndarray:
@@ -163,7 +162,7 @@ def _slogdet(a: Any) -> Any:
 defcomposite(np.linalg.slogdet, _slogdet)
 
 
-# -- one triangle read as a symmetric matrix ----------------------------------------------
+# -- one triangle read as a symmetric matrix -------------------------------------------
 
 
 def _symmetric_from(t: Any, lower: bool) -> Any:
@@ -198,7 +197,7 @@ def _cholesky_jvp(t, ans, a):
 defprimitive(np.linalg.cholesky, (_cholesky_vjp,), (_cholesky_jvp,))
 
 
-# -- eigh ---------------------------------------------------------------------------------
+# -- eigh ------------------------------------------------------------------------------
 
 
 def _gaps(values: np.ndarray, squared: bool = False) -> tuple[Any, Any, Any]:
@@ -275,7 +274,7 @@ def _eigh(a: Any, UPLO: str = "L") -> Any:
 defcomposite(np.linalg.eigh, _eigh)
 
 
-# -- svd ----------------------------------------------------------------------------------
+# -- svd -------------------------------------------------------------------------------
 
 
 def _svd_parts(a: Any) -> tuple[int, int, int]:
@@ -391,7 +390,9 @@ _SINGULAR_VALUES = defprimitive(
 _SVD_RESULT = type(np.linalg.svd(np.eye(1)))
 
 
-def _svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False) -> Any:
+def _svd(
+    a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False
+) -> Any:
     if hermitian:
         raise unsupported("numpy.linalg.svd", "hermitian=True")
     if not compute_uv:

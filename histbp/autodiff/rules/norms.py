@@ -106,9 +106,13 @@ def _matrix_derivative(x: np.ndarray, n: Any, ord: Any, axes: tuple) -> Any:
             i = 0 if ord == 2 else s.shape[-1] - 1
             d = u[..., :, i, None] * vh[..., None, i, :]
     elif ord in (1, -1):  # column sums
-        d = np.sign(y) * _extremum_weights(np.abs(y).sum(axis=-2, keepdims=True), -1, ord > 0)
+        d = np.sign(y) * _extremum_weights(
+            np.abs(y).sum(axis=-2, keepdims=True), -1, ord > 0
+        )
     elif ord in (np.inf, -np.inf):  # row sums
-        d = np.sign(y) * _extremum_weights(np.abs(y).sum(axis=-1, keepdims=True), -2, ord > 0)
+        d = np.sign(y) * _extremum_weights(
+            np.abs(y).sum(axis=-1, keepdims=True), -2, ord > 0
+        )
     else:
         raise unsupported(_NAME, f"the matrix norm ord={ord!r}")
     return np.moveaxis(d, (-2, -1), axes)

@@ -259,6 +259,4 @@ def _cumprod_jvp(t, ans, x, axis=None, dtype=None, out=None):
     return np.reshape(np.moveaxis(dy, 0, ax), np.shape(ans))
 
 
-defprimitive(
-    np.cumprod, (_cumprod_vjp,), (_cumprod_jvp,), kwargs=("axis", "dtype")
-)
+defprimitive(np.cumprod, (_cumprod_vjp,), (_cumprod_jvp,), kwargs=("axis", "dtype"))

@@ -1,5 +1,7 @@
-"""Rules for operations that pick entries: take, take_along_axis, sort, partition;
-and the compositions ``select`` and ``split``.
+"""Rules for operations that pick entries: take, sort, select, split.
+
+Also ``take_along_axis`` and ``partition``; ``select`` and ``split`` are
+composites.
 
 ``take`` and ``take_along_axis`` gather entries by index: their VJP scatters the
 cotangent back, adding where an index repeats (``numpy.add.at``). ``sort`` and
@@ -52,9 +54,7 @@ def _take_jvp(t, ans, a, indices, axis=None, out=None, mode="raise"):
     return np.take(t, indices, axis, mode=mode)
 
 
-defprimitive(
-    np.take, (_take_vjp,), (_take_jvp,), kwargs=("indices", "axis", "mode")
-)
+defprimitive(np.take, (_take_vjp,), (_take_jvp,), kwargs=("indices", "axis", "mode"))
 
 
 def _along_axis_index(shape: tuple[int, ...], indices: Any, axis: int) -> tuple:
@@ -93,7 +93,7 @@ defprimitive(
 )
 
 
-# -- sort and partition -----------------------------------------------------------------
+# -- sort and partition ----------------------------------------------------------------
 
 
 def _sources(x: Any, ans: Any, axis: Any) -> tuple[np.ndarray, int]:
@@ -158,7 +158,7 @@ defprimitive(
 )
 
 
-# -- composites: select, and split and its family ----------------------------------------
+# -- composites: select, and split and its family --------------------------------------
 
 
 def _select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
@@ -193,7 +193,9 @@ def _splitter(func: Any) -> Any:
         shape = np.shape(raw(ary))
         # Numpy cuts an array of this shape (a view of one byte): the sizes, and
         # numpy's own errors for bad arguments.
-        pieces = func(np.broadcast_to(np.False_, shape), indices_or_sections, *args, **kwargs)
+        pieces = func(
+            np.broadcast_to(np.False_, shape), indices_or_sections, *args, **kwargs
+        )
         axis = _split_axis(func, len(shape), args, kwargs)
         head = (slice(None),) * axis
         out, start = [], 0

@@ -1,5 +1,7 @@
-"""Rules for operations that copy, move or mask entries: flips, rolls, repeats,
-tiles, pads, diagonals, triangles, differences and ``atleast_nd``.
+"""Rules for operations that copy, move or mask entries.
+
+Flips, rolls, repeats, tiles, pads, diagonals, triangles, differences,
+``atleast_nd``, ``broadcast_to`` and ``append``.
 
 Each is linear in its array, so its JVP is the operation applied to the tangent
 (with zeros where it inserts constants) and its VJP is the transposed map:
@@ -65,12 +67,10 @@ def _roll_vjp(g, ans, a, shift, axis=None):
     return np.roll(g, np.negative(shift), axis)
 
 
-defprimitive(
-    np.roll, (_roll_vjp,), (_same_op(np.roll),), kwargs=("shift", "axis")
-)
+defprimitive(np.roll, (_roll_vjp,), (_same_op(np.roll),), kwargs=("shift", "axis"))
 
 
-# -- repeat, tile, broadcast_to ----------------------------------------------------------
+# -- repeat, tile, broadcast_to --------------------------------------------------------
 
 
 def _repeat_vjp(g, ans, a, repeats, axis=None):
@@ -98,7 +98,9 @@ def _tile_vjp(g, ans, A, reps):
     d = max(len(reps), len(shape))
     shape_d = (1,) * (d - len(shape)) + shape
     reps_d = (1,) * (d - len(reps)) + reps
-    blocks = np.reshape(g, [n for pair in zip(reps_d, shape_d) for n in pair])
+    blocks = np.reshape(
+        g, [n for pair in zip(reps_d, shape_d, strict=True) for n in pair]
+    )
     return _shaped(blocks.sum(axis=tuple(range(0, 2 * d, 2))), A)
 
 
@@ -117,7 +119,7 @@ defprimitive(
 )
 
 
-# -- atleast_1d/2d/3d: one array at a time ------------------------------------------------
+# -- atleast_1d/2d/3d: one array at a time ---------------------------------------------
 
 
 def _atleast(func: Any) -> Any:
@@ -188,12 +190,14 @@ defprimitive(
 )
 
 
-# -- diagonals and triangles ------------------------------------------------------------
+# -- diagonals and triangles -----------------------------------------------------------
 
 
 def _diagonal_vjp(g, ans, a, offset=0, axis1=0, axis2=1):
     x = np.asarray(a)
-    moved = np.moveaxis(np.zeros(x.shape, dtype=np.result_type(g, 0.0)), (axis1, axis2), (-2, -1))
+    moved = np.moveaxis(
+        np.zeros(x.shape, dtype=np.result_type(g, 0.0)), (axis1, axis2), (-2, -1)
+    )
     n = np.shape(g)[-1]
     rows = np.arange(n) + max(-offset, 0)
     cols = np.arange(n) + max(offset, 0)
@@ -229,14 +233,20 @@ defprimitive(
 )
 defprimitive(np.diag, (_diag_vjp,), (_same_op(np.diag),), kwargs=("k",))
 defprimitive(
-    np.tril, (lambda g, ans, m, k=0: np.tril(g, k),), (_same_op(np.tril),), kwargs=("k",)
+    np.tril,
+    (lambda g, ans, m, k=0: np.tril(g, k),),
+    (_same_op(np.tril),),
+    kwargs=("k",),
 )
 defprimitive(
-    np.triu, (lambda g, ans, m, k=0: np.triu(g, k),), (_same_op(np.triu),), kwargs=("k",)
+    np.triu,
+    (lambda g, ans, m, k=0: np.triu(g, k),),
+    (_same_op(np.triu),),
+    kwargs=("k",),
 )
 
 
-# -- diff -------------------------------------------------------------------------------
+# -- diff ------------------------------------------------------------------------------
 
 _NO_VALUE = object()
 
@@ -283,7 +293,7 @@ defprimitive(
 )
 
 
-# -- append -----------------------------------------------------------------------------
+# -- append ----------------------------------------------------------------------------
 
 
 def _append_parts(ans: Any, arr: Any, values: Any, axis: Any) -> tuple[Any, Any]:
