@@ -190,3 +190,18 @@ def test_remainder_operator_on_floats_and_arrays():
     assert grad(lambda y: 2.0 % y)(0.75) == pytest.approx(-2.0)  # floor(2/0.75) = 2
     g = grad(lambda x: np.sum(np.array([3.0, -3.0]) % x))(np.array([2.0, 2.0]))
     np.testing.assert_array_equal(g, [-1.0, 2.0])  # -floor(1.5), -floor(-1.5)
+
+
+def test_writing_into_arrays_is_refused():
+    with pytest.raises(UnsupportedOperationError, match=r"numpy.var: keyword.*out"):
+        grad(lambda z: np.var(z, out=np.empty(())))(A)
+    with pytest.raises(UnsupportedOperationError, match=r"nan_to_num: .*copy=False"):
+        grad(lambda z: np.sum(np.nan_to_num(z, copy=False)))(A)
+
+
+def test_norm_of_order_below_one_at_a_zero_entry_is_refused():
+    _both_modes_raise(
+        lambda z: np.linalg.norm(z, 0.5),
+        np.array([1.0, 0.0, 2.0]),
+        r"numpy.linalg.norm: ord=0.5 at a zero entry",
+    )

@@ -175,7 +175,8 @@ defprimitive(
 
 # -- more ufuncs: logarithms and exponentials in other bases, inverse trigonometric
 # and hyperbolic functions, two-argument functions, angle units, remainders.
-# ``hypot`` at (0, 0) uses the subgradient 0, as ``norm``. ``remainder`` (``%``,
+# ``hypot`` at (0, 0) uses the subgradient 0, as ``norm``; so does ``arctan2``
+# there (it is not even continuous at the origin). ``remainder`` (``%``,
 # ``mod``) is ``x - floor(x / y) * y`` and ``fmod`` is ``x - trunc(x / y) * y``:
 # piecewise linear, with the derivative of their pieces (they jump where
 # ``x / y`` is an integer). ``fmax``/``fmin`` pass the cotangent to the argument
@@ -262,5 +263,5 @@ defprimitive(
     np.nan_to_num,
     (_nan_to_num_rule,),
     (_nan_to_num_rule,),
-    kwargs=("copy", "nan", "posinf", "neginf"),
+    kwargs=("nan", "posinf", "neginf"),  # copy=False would write into a saved value
 )

@@ -7,8 +7,9 @@ sum. ``D`` for each order:
 
 * Euclidean (``ord=None``, ``2`` for vectors, ``"fro"`` for matrices): ``x / N``.
 * Vector ``ord=p`` (any other nonzero number): ``sign(x) |x|**(p-1) / N**(p-1)``;
-  ``ord=1`` gives ``sign(x)``; ``ord=0``, the count of nonzero entries, is
-  piecewise constant: ``D = 0``.
+  ``ord=1`` gives ``sign(x)`` (0 at 0, as ``abs``); for ``p < 1`` the
+  derivative is infinite at a zero entry, which raises. ``ord=0``, the count of
+  nonzero entries, is piecewise constant: ``D = 0``.
 * Vector ``ord=inf``/``-inf`` (the largest/smallest ``|x_i|``) and matrix
   ``ord=1``/``-1``/``inf``/``-inf`` (the largest/smallest column or row sum of
   ``|x|``): ``sign(x)`` on the entries (or columns, rows) attaining the extremum,
@@ -65,6 +66,10 @@ def _vector_derivative(x: np.ndarray, n: Any, ord: Any, axes: tuple) -> Any:
     if ord in (np.inf, -np.inf):
         return np.sign(x) * _extremum_weights(np.abs(x), axes[0], ord > 0)
     p = float(ord)
+    if p < 1.0 and np.any(x == 0.0):
+        raise unsupported(
+            _NAME, f"ord={ord} at a zero entry (the derivative is infinite there)"
+        )
     scale = np.where(n == 0.0, 0.0, _nonzero(n) ** (1.0 - p))
     return np.sign(x) * np.abs(x) ** (p - 1.0) * scale
 

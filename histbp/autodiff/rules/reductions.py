@@ -167,7 +167,7 @@ for _func in {np.max, np.amax, np.min, np.amin}:
 # ``S[j] = g[j] + x[j+1] S[j+1]`` (reverse) and ``dy[k] = dy[k-1] x[k] + y[k-1] t[k]``
 # (forward) along the axis.
 
-_VAR_KWARGS = ("axis", "dtype", "out", "ddof", "keepdims")
+_VAR_KWARGS = ("axis", "dtype", "ddof", "keepdims")
 
 
 def _centred(x: Any, axis: Any, ddof: Any) -> tuple[Any, float]:
