@@ -107,10 +107,19 @@ def _solve_jvp_a(t, ans, a, b):
     return dx[..., 0] if vector else dx
 
 
+def _solve_vjp_pair(g, ans, a, b):
+    """Both cotangents, from one solve with the transposed matrix."""
+    vector = _is_vector(a, b)
+    gb = np.linalg.solve(_t(a), _as_matrix(g, vector))
+    ga = unbroadcast(-(gb @ _t(_as_matrix(ans, vector))), np.shape(a))
+    return ga, unbroadcast(gb[..., 0] if vector else gb, np.shape(b))
+
+
 defprimitive(
     np.linalg.solve,
     (_solve_vjp_a, _solve_vjp_b),
     (_solve_jvp_a, lambda t, ans, a, b: np.linalg.solve(a, t)),
+    vjp_pair=_solve_vjp_pair,
 )
 
 
