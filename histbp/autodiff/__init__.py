@@ -12,7 +12,7 @@ Supported: ``+ - * / ** % @``, unary minus and ``abs``; the ufuncs ``exp``,
 ``degrees``, ``logaddexp``, ``logaddexp2``, ``remainder``/``mod``, ``fmod``,
 ``maximum``, ``minimum``, ``fmax``, ``fmin``; :func:`sigmoid`; ``nan_to_num``;
 ``matmul``, ``dot`` (any dimensions), ``outer``, ``inner``, ``tensordot``,
-``kron``, ``einsum`` (subscripts as a string); ``numpy.linalg``'s ``inv``,
+``kron``, ``einsum``; ``numpy.linalg``'s ``inv``,
 ``solve``, ``det``, ``slogdet``, ``cholesky``, ``eigh``, ``svd`` and ``norm`` (every
 vector and matrix ``ord``); ``sum``, ``mean``, ``prod``, ``max``, ``min``, ``var``,
 ``std`` with ``axis``/``keepdims`` (and ``ddof``); ``cumsum``, ``cumprod``, ``diff``;

@@ -540,6 +540,18 @@ for spec, shapes in EINSUMS:
     )
 add(
     np.einsum,
+    "einsum(sublists)",
+    lambda x, y: np.einsum(x, [0, 1], y, [1, 2], [0, 2]),
+    [((3, 4), (4, 5))],
+)
+add(
+    np.einsum,
+    "einsum(sublists,implicit,ellipsis)",
+    lambda x, y: np.einsum(x, [Ellipsis, 0, 1], y, [1]),
+    [((2, 3, 4), (4,))],
+)
+add(
+    np.einsum,
     "einsum(x,const,optimize)",
     lambda x: np.einsum("ij,jk->ik", x, PLAIN34, optimize=True),
     [((2, 3),)],

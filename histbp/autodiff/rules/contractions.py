@@ -12,6 +12,9 @@ identity matrix; and an index of operand ``k`` that appears nowhere else (it is
 summed away), along which the cotangent is constant, by contracting with a
 vector of ones. Axes that broadcasting stretched from length 1 are summed back.
 
+Both of numpy's forms are supported: subscripts as a string, and the sublist form
+``einsum(a, [0, 1], b, [1, 2], [0, 2])``.
+
 ``tensordot``, ``inner`` and ``dot`` are written as ``einsum`` subscripts and
 share those rules. ``kron(a, b)`` is the outer product of ``a`` and ``b`` with
 their axes interleaved and merged; its VJP contracts the cotangent, split back
@@ -130,24 +133,33 @@ def _contract_back(
 # -- einsum ----------------------------------------------------------------------------
 
 
-def _einsum_parts(args: tuple[Any, ...]) -> tuple[str, list[Any]]:
-    if not isinstance(args[0], str):
-        raise unsupported(
-            "numpy.einsum", "the sublist form (give the subscripts as a string)"
-        )
-    return args[0], list(args[1:])
+def _sublist(labels: Any) -> str:
+    """Subscripts of the sublist form (``[0, 1]``, ``[Ellipsis, 0]``) as letters."""
+    return "".join("..." if k is Ellipsis else ascii_letters[k] for k in labels)
 
 
-def _einsum(*args: Any, **kwargs: Any) -> Any:
-    _einsum_parts(args)
-    return np.einsum(*args, **kwargs)
+def _einsum_parts(args: tuple[Any, ...], position: int = 0) -> tuple[str, list, int]:
+    """The subscripts, the operands, and which operand is at ``position``.
+
+    Both of numpy's forms: ``einsum("ij,jk", a, b)`` and the sublist form
+    ``einsum(a, [0, 1], b, [1, 2])`` (with an optional output sublist last).
+    """
+    if isinstance(args[0], str):
+        return args[0], list(args[1:]), position - 1
+    operands = list(args[0::2])
+    terms = [_sublist(labels) for labels in args[1::2]]
+    output = ""
+    if len(args) % 2:  # an output sublist
+        operands.pop()
+        output = "->" + _sublist(args[-1])
+    return ",".join(terms[: len(operands)]) + output, operands, position // 2
 
 
 def _einsum_vjp(position: int) -> Any:
     def vjp(g, ans, *args, **kwargs):
-        subscripts, operands = _einsum_parts(args)
+        subscripts, operands, k = _einsum_parts(args, position)
         inputs, output = _explicit(subscripts, [np.shape(a) for a in operands])
-        return _contract_back(inputs, output, operands, position - 1, g)
+        return _contract_back(inputs, output, operands, k, g)
 
     return vjp
 
@@ -161,12 +173,13 @@ def _einsum_jvp(position: int) -> Any:
     return jvp
 
 
-_POSITIONS = range(1, _MAX_OPERANDS + 1)
+# Positions 0, 2, 4, ... are operands in the sublist form; in the string form
+# position 0 holds the subscripts, which are never traced.
+_POSITIONS = range(2 * _MAX_OPERANDS + 1)
 defprimitive(
     np.einsum,
-    (None, *(_einsum_vjp(p) for p in _POSITIONS)),
-    (None, *(_einsum_jvp(p) for p in _POSITIONS)),
-    impl=_einsum,
+    tuple(_einsum_vjp(p) for p in _POSITIONS),
+    tuple(_einsum_jvp(p) for p in _POSITIONS),
     kwargs=("optimize",),
     defaults={"out": None, "dtype": None, "order": "K", "casting": "safe"},
 )
