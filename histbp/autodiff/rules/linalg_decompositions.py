@@ -38,6 +38,12 @@ will be used.
 ``eigh`` and ``svd`` have several outputs: they are composites that run one
 primitive returning every output packed in one array, and unpack it by
 indexing, which carries each output's cotangent back into the packed one.
+
+References: I. Murray, "Differentiation of the Cholesky decomposition",
+arXiv:1602.07527 (2016); J. Townsend, "Differentiating the singular value
+decomposition" (2016); M. Giles, "An extended collection of matrix derivative
+results for forward and reverse mode algorithmic differentiation", Oxford NA
+report 08/01 (2008), for inv, solve, det and eigh.
 """
 
 from __future__ import annotations
