@@ -20,6 +20,7 @@ MINE = (
     "array_mlp",
     "jacobian_modes",
     "speelpenning",
+    "gp_likelihood",
 )
 
 
@@ -72,3 +73,11 @@ def test_docs_section_renders_committed_results(run, tmp_path):
     text = page.read_text("utf-8")
     assert "old" not in text
     assert "### 2. " in text and text.endswith(f"{run.END_MARK}\n\nend\n")
+
+
+def test_gp_likelihood_runs_in_quick_mode_with_a_correct_gradient(run):
+    result = run.run_workload(run.discover()["gp_likelihood"], quick=True)
+    assert result["workload"] == 8
+    agreement = result["measurements"]["agreement"]
+    assert agreement["histbp value_and_grad"]["grad_error_vs_fd"] < 1e-6
+    assert result["verdict"].startswith("Quick run")

@@ -4,21 +4,36 @@ Write a function with ordinary numpy operations; :func:`grad` returns its
 gradient by recording the operations on a tape and sweeping the tape backwards
 once (reverse mode), and :func:`jvp` pushes a tangent through it (forward mode).
 
-Supported: ``+ - * / ** @``, unary minus and ``abs``; the ufuncs ``exp``,
-``log``, ``log1p``, ``expm1``, ``sqrt``, ``square``, ``reciprocal``, ``sin``,
-``cos``, ``tan``, ``tanh``, ``sinh``, ``cosh``, ``arctan``, ``absolute``,
-``maximum``, ``minimum``; :func:`sigmoid`; ``matmul``, ``dot`` and ``outer``;
-``sum``, ``mean``, ``prod``, ``max``, ``min`` with ``axis``/``keepdims``;
-``cumsum``; ``clip``; ``numpy.linalg.norm`` (``ord=None``); ``stack``,
-``concatenate``, ``vstack`` and ``hstack`` of lists mixing traced and plain
-arrays; ``reshape``, ``ravel``, ``squeeze``, ``expand_dims``, ``transpose``/``.T``,
-``swapaxes``, ``moveaxis``, ``copy``; indexing and slicing (basic, integer-array
-and boolean); ``where``; ``real``, ``imag``, ``conj``, ``angle``; the ``.astype``
-method between float (and complex) types; arrays built from lists of traced
-values (``np.array([x, y])``, ``np.r_[x, y]``, ``np.mean([x, y])``). Keyword
-arguments at their default values are accepted. Comparisons, ``sign``, rounding
-and ``argmax`` return plain values. Anything else raises
-:class:`UnsupportedOperationError` naming the function.
+Supported: ``+ - * / ** % @``, unary minus and ``abs``; the ufuncs ``exp``,
+``exp2``, ``expm1``, ``log``, ``log2``, ``log10``, ``log1p``, ``sqrt``, ``square``,
+``reciprocal``, ``sin``, ``cos``, ``tan``, ``arcsin``, ``arccos``, ``arctan``,
+``arctan2``, ``hypot``, ``sinh``, ``cosh``, ``tanh``, ``arcsinh``, ``arccosh``,
+``arctanh``, ``absolute``, ``fabs``, ``deg2rad``/``radians``, ``rad2deg``/
+``degrees``, ``logaddexp``, ``logaddexp2``, ``remainder``/``mod``, ``fmod``,
+``maximum``, ``minimum``, ``fmax``, ``fmin``; :func:`sigmoid`; ``nan_to_num``;
+``matmul``, ``dot`` (any dimensions), ``outer``, ``inner``, ``tensordot``,
+``kron``, ``einsum``; ``numpy.linalg``'s ``inv``,
+``solve``, ``det``, ``slogdet``, ``cholesky``, ``eigh``, ``svd`` and ``norm`` (every
+vector and matrix ``ord``); ``sum``, ``mean``, ``prod``, ``max``, ``min``, ``var``,
+``std`` with ``axis``/``keepdims`` (and ``ddof``); ``cumsum``, ``cumprod``, ``diff``;
+``clip``; ``stack``, ``concatenate``, ``vstack``, ``hstack``, ``column_stack`` of
+lists mixing traced and plain arrays, and ``append``; ``split``, ``array_split``,
+``hsplit``, ``vsplit``, ``dsplit``; ``reshape``, ``ravel``, ``squeeze``,
+``expand_dims``, ``transpose``/``.T``, ``swapaxes``, ``moveaxis``, ``copy``,
+``broadcast_to``, ``atleast_1d/2d/3d``; ``flip``, ``fliplr``, ``flipud``, ``rot90``,
+``roll``, ``repeat``, ``tile``, ``pad`` (modes that copy entries); ``diag``,
+``diagonal``, ``trace``, ``tril``, ``triu``; indexing and slicing (basic,
+integer-array and boolean), ``take``, ``take_along_axis``, ``sort``,
+``partition``; ``where`` and ``select``; ``real``, ``imag``, ``conj``,
+``angle``; the ``.astype`` method between float (and complex) types; arrays built
+from lists of traced values (``np.array([x, y])``, ``np.r_[x, y]``,
+``np.mean([x, y])``). Comparisons, ``sign``, rounding and
+``argmax`` return plain values. Anything else raises
+:class:`UnsupportedOperationError` naming the function, and so does a case of a
+supported function where the derivative does not exist (``eigh`` at repeated
+eigenvalues, ``svd`` at repeated or zero singular values, where the result
+depends on them). Keyword arguments left at their default values are accepted
+everywhere.
 
 Complex numbers follow HIPS autograd's convention: for a complex input
 ``z = x + iy`` of a real-valued function ``f``, ``grad(f)(z)`` is

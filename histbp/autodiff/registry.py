@@ -33,12 +33,25 @@ for complex operands under HIPS autograd's convention (see
 operand, or returning a complex value, raises
 :class:`~histbp.autodiff.errors.UnsupportedOperationError`, so a rule written for
 real numbers never silently returns a wrong complex derivative.
+A keyword argument passed at its default value (``np.vstack(xs, dtype=None)``,
+``np.exp(x, casting="same_kind")``) changes nothing, so it is accepted, and
+dropped before the rules see it, even where that keyword is not otherwise
+supported. The defaults are read from the function's signature (for ufuncs,
+the ufunc keywords' defaults).
+
+*Composite primitives* (registered with :func:`defcomposite`) have no rules of
+their own: called on traced values they run an expansion, ordinary numpy code
+built from other primitives. ``numpy.split`` returns a list of pieces, so it is
+expanded into one indexing operation per piece.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
+
+import numpy as np
 
 from histbp.autodiff.errors import UnsupportedOperationError
 
@@ -47,6 +60,7 @@ __all__ = [
     "REGISTRY",
     "Primitive",
     "defcomplex",
+    "defcomposite",
     "defnondiff",
     "defprimitive",
     "defsequence",
@@ -56,6 +70,45 @@ __all__ = [
 ]
 
 Rule = Callable[..., Any]
+
+_UFUNC_DEFAULTS = {
+    "out": None,
+    "where": True,
+    "casting": "same_kind",
+    "order": "K",
+    "dtype": None,
+    "subok": True,
+    "signature": None,
+}
+_SIMPLE = (bool, int, float, str, type(None))
+
+
+def keyword_defaults(fun: Any) -> dict[str, Any]:
+    """The keyword parameters of ``fun`` with a simple default value.
+
+    Simple means ``None``, a bool, a number or a string; a ufunc gets the ufunc
+    keywords' defaults. Empty where no signature can be read.
+    """
+    if isinstance(fun, np.ufunc):
+        return dict(_UFUNC_DEFAULTS)
+    try:
+        params = inspect.signature(fun).parameters.values()
+    except (TypeError, ValueError):
+        return {}
+    defaults = {}
+    for p in params:
+        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY):
+            if type(p.default) in _SIMPLE:
+                defaults[p.name] = p.default
+            elif p.name == "where":  # reductions: where=True keeps every entry
+                defaults[p.name] = True
+    return defaults
+
+
+def _is_default(value: Any, default: Any) -> bool:
+    return value is default or (
+        type(value) is type(default) and type(value) in _SIMPLE and value == default
+    )
 
 
 class Primitive:
@@ -85,10 +138,17 @@ class Primitive:
         :func:`defsequence`), the names of the positional parameters that may
         follow the sequence; ``vjps`` and ``jvps`` then hold one rule each, for
         the whole sequence.
+    defaults
+        Keyword arguments accepted (and dropped) at these values only.
+    expand
+        For a composite primitive (see :func:`defcomposite`), the function run
+        on the traced arguments instead of rules; else ``None``.
     """
 
     __slots__ = (
         "broadcasting",
+        "defaults",
+        "expand",
         "fun",
         "jvps",
         "kwargs",
@@ -108,6 +168,8 @@ class Primitive:
         kwargs: frozenset[str] | None,
         vjp_pair: Rule | None = None,
         sequence: tuple[str, ...] | None = None,
+        defaults: dict[str, Any] | None = None,
+        expand: Callable[..., Any] | None = None,
     ) -> None:
         if len(vjps) != len(jvps):
             raise ValueError(f"{name}: need as many JVP rules as VJP rules")
@@ -118,6 +180,8 @@ class Primitive:
         self.broadcasting = broadcasting
         self.kwargs = kwargs
         self.sequence = sequence
+        self.defaults = defaults or {}
+        self.expand = expand
         if vjp_pair is None and len(vjps) == 2 and None not in vjps:
             rule_x, rule_y = vjps
 
@@ -135,10 +199,19 @@ class Primitive:
         return self.jvps[position] if position < len(self.jvps) else None
 
     def check_kwargs(self, kwargs: dict[str, Any]) -> None:
-        """Raise :class:`UnsupportedOperationError` for a keyword not allowed."""
+        """Raise :class:`UnsupportedOperationError` for a keyword not allowed.
+
+        A keyword outside the allowed ones but at its default value is removed
+        from ``kwargs`` (in place): it changes nothing.
+        """
         if self.kwargs is None:
             return
-        bad = sorted(k for k in kwargs if k not in self.kwargs)
+        bad = []
+        for k in [k for k in kwargs if k not in self.kwargs]:
+            if k in self.defaults and _is_default(kwargs[k], self.defaults[k]):
+                del kwargs[k]
+            else:
+                bad.append(f"{k}={kwargs[k]!r}")
         if bad:
             raise unsupported(self.name, f"keyword argument(s) {', '.join(bad)}")
 
@@ -178,6 +251,7 @@ def defprimitive(
     kwargs: Iterable[str] | None = (),
     name: str | None = None,
     vjp_pair: Rule | None = None,
+    defaults: dict[str, Any] | None = None,
 ) -> Primitive:
     """Register ``fun`` with its derivative rules and return the primitive.
 
@@ -198,6 +272,9 @@ def defprimitive(
     vjp_pair
         Optional combined rule for both operands of a binary primitive (see
         :class:`Primitive`); a speed-up only.
+    defaults
+        Keywords accepted only at these values; read from ``fun``'s signature
+        when not given.
 
     Returns
     -------
@@ -212,6 +289,7 @@ def defprimitive(
         broadcasting,
         None if kwargs is None else frozenset(kwargs),
         vjp_pair,
+        defaults=keyword_defaults(fun) if defaults is None else defaults,
     )
     REGISTRY[fun] = prim
     return prim
@@ -263,6 +341,29 @@ def defsequence(
         False,
         frozenset(kwargs),
         sequence=tuple(positional),
+        defaults=keyword_defaults(fun),
+    )
+    REGISTRY[fun] = prim
+    return prim
+
+
+def defcomposite(
+    fun: Any, expand: Callable[..., Any], *, name: str | None = None
+) -> Primitive:
+    """Register ``fun`` as a composite: on traced values, ``expand`` runs instead.
+
+    ``expand(*args, **kwargs)`` receives the arguments as the caller passed
+    them, traced ones included, and computes ``fun`` from other primitives
+    (indexing, ``numpy.where``, ...), whose rules then give the derivatives.
+    It suits functions with several outputs, such as ``numpy.split``.
+
+    Returns
+    -------
+    Primitive
+        The registered primitive (without rules of its own).
+    """
+    prim = Primitive(
+        fun, name or function_name(fun), (), (), False, None, expand=expand
     )
     REGISTRY[fun] = prim
     return prim

@@ -140,6 +140,8 @@ class Tracer:
 
     def __array_function__(self, func, types, args, kwargs):
         prim = lookup(func)
+        if prim.expand is not None:  # a composite: run on the traced values
+            return prim.expand(*args, **kwargs)
         if prim.sequence is not None:
             arrays, kwargs = sequence_arguments(prim, args, kwargs)
             return self._apply_sequence(prim, arrays, kwargs)
@@ -376,6 +378,12 @@ class Tracer:
 
     def __rpow__(self, other: Any) -> Any:
         return self._call(np.power, (other, self))
+
+    def __mod__(self, other: Any) -> Any:
+        return self._call(np.remainder, (self, other))
+
+    def __rmod__(self, other: Any) -> Any:
+        return self._call(np.remainder, (other, self))
 
     def __matmul__(self, other: Any) -> Any:
         return self._call(np.matmul, (self, other))

@@ -30,10 +30,10 @@ def test_grad_of_a_non_scalar_output():
     ("func", "name"),
     [
         (np.fft.fft, "numpy.fft.fft"),
-        (np.linalg.inv, "numpy.linalg.inv"),
-        (np.sort, "numpy.sort"),
-        (np.cumprod, "numpy.cumprod"),
-        (np.arcsinh, "numpy.arcsinh"),
+        (np.linalg.eig, "numpy.linalg.eig"),
+        (np.median, "numpy.median"),
+        (np.nancumsum, "numpy.nancumsum"),
+        (np.cbrt, "numpy.cbrt"),
         (np.add.reduce, "numpy.add.reduce"),
         (np.add.accumulate, "numpy.add.accumulate"),
     ],
@@ -65,8 +65,6 @@ def test_unsupported_keywords_and_in_place_writes_are_named():
 
     with pytest.raises(UnsupportedOperationError, match=r"item assignment"):
         grad(assign)(X)
-    with pytest.raises(UnsupportedOperationError, match="more than 2 dimensions"):
-        grad(lambda x: np.sum(np.dot(np.ones((2, 2, 3)), x)))(X)
 
 
 def test_unsupported_array_methods_are_named():

@@ -26,6 +26,12 @@ from autodiff_checks import (
 from histbp.autodiff import sigmoid
 from histbp.autodiff.registry import REGISTRY
 from histbp.autodiff.rules.casting import astype
+from histbp.autodiff.rules.linalg_decompositions import (
+    _eigh_packed,
+    _logabsdet,
+    _singular_values,
+    _svd_packed,
+)
 
 
 def _keep_float(fn):
@@ -454,6 +460,449 @@ add(np.angle, "angle(x)", lambda x: np.angle(x) + x, [((5,),)], (AWAY,))
 add(astype, "astype(longdouble)", lambda x: x.astype(np.longdouble) ** 2, [((3, 4),)])
 add(astype, "astype(complex)", lambda x: np.abs(x.astype(complex) * W), [((5,),)])
 add(astype, "astype(float64)", lambda x: x.astype("float64") ** 2, [((5,),)])
+# -- issue 12: more ufuncs ------------------------------------------------------------
+ABOVE1 = _keep_float(lambda a: np.abs(a) + 1.2)  # arccosh
+for ufunc, domain in [
+    (np.log2, POS),
+    (np.log10, POS),
+    (np.exp2, ANY),
+    (np.arcsin, UNIT),
+    (np.arccos, UNIT),
+    (np.arcsinh, ANY),
+    (np.arccosh, ABOVE1),
+    (np.arctanh, UNIT),
+    (np.fabs, AWAY),
+    (np.deg2rad, ANY),
+    (np.radians, ANY),
+    (np.rad2deg, ANY),
+    (np.degrees, ANY),
+]:
+    add(ufunc, ufunc.__name__, ufunc, [(s,) for s in UNARY_SHAPES], (domain,))
+for ufunc, domains in [
+    (np.logaddexp, ()),
+    (np.logaddexp2, ()),
+    (np.hypot, ()),
+    (np.arctan2, (ANY, AWAY)),
+    (np.remainder, (ANY, AWAY)),
+    (np.fmod, (ANY, AWAY)),
+    (np.fmax, ()),
+    (np.fmin, ()),
+]:
+    add(ufunc, ufunc.__name__, ufunc, BINARY_SHAPES, domains)
+add(np.remainder, "x%y", operator.mod, OPERATOR_SHAPES, (ANY, AWAY))
+add(np.remainder, "3.5%x", lambda x: 3.5 % x, [(None,), ((3, 4),)], (AWAY,))
+add(np.remainder, "mod", lambda x: np.mod(x, 0.7), [((3, 4),)])
+add(np.nan_to_num, "nan_to_num", np.nan_to_num, [(None,), ((3, 4),)])
+add(
+    np.nan_to_num,
+    "nan_to_num(nan=1)",
+    lambda x: np.nan_to_num(x, nan=1.0, posinf=9.0),
+    [((3, 4),)],
+)
+
+# -- issue 12: var, std, cumprod -------------------------------------------------------
+for func in (np.var, np.std):
+    name = func.__name__
+    add(func, name, func, [((5,),), ((3, 4),)])
+    add(func, f"{name}(ddof=1)", lambda x, func=func: func(x, ddof=1), [((3, 4),)])
+    for axis in (0, -1, (0, 2)):
+        for keepdims in (False, True):
+
+            def spread(x, func=func, axis=axis, keepdims=keepdims):
+                return func(x, axis=axis, keepdims=keepdims, ddof=1)
+
+            add(
+                func, f"{name}(axis={axis},keepdims={keepdims})", spread, [((2, 3, 4),)]
+            )
+    add(
+        func,
+        f"{name}(x,1,dtype=None)",
+        lambda x, func=func: func(x, 1, None),
+        [((3, 4),)],
+    )
+add(np.cumprod, "cumprod", np.cumprod, [(None,), ((5,),), ((3, 4),)])
+for axis in (0, -1, 1):
+    add(
+        np.cumprod,
+        f"cumprod(axis={axis})",
+        lambda x, axis=axis: np.cumprod(x, axis=axis),
+        [((2, 3, 4),)],
+    )
+add(np.cumprod, "cumprod(one zero)", np.cumprod, [((5,),)], (_zeros_at(2),))
+add(
+    np.cumprod,
+    "cumprod(zeros,axis=1)",
+    lambda x: np.cumprod(x, axis=1),
+    [((3, 4),)],
+    (_zeros_at((0, 1), (1, 0), (1, 3), (2, 2)),),
+)
+
+# -- issue 12: contractions ------------------------------------------------------------
+EINSUMS = [
+    ("ij,jk->ik", ((3, 4), (4, 5))),
+    ("ij,jk", ((3, 4), (4, 5))),
+    ("ii->i", ((4, 4),)),
+    ("ii", ((4, 4),)),
+    ("iij->ji", ((3, 3, 2),)),
+    ("i,i", ((4,), (4,))),
+    ("i,j->ij", ((3,), (4,))),
+    ("ij->", ((3, 4),)),
+    ("ijk->kj", ((2, 3, 4),)),
+    ("ij,ij->ij", ((1, 4), (3, 4))),
+    ("...ij,...jk->...ik", ((1, 3, 4), (2, 4, 5))),
+    ("...ij,jk", ((2, 3, 4), (4, 5))),
+    ("ij...,j->i...", ((3, 4, 2), (4,))),
+    ("bij,bjk->bik", ((2, 3, 4), (2, 4, 5))),
+    ("ij,jk,kl->il", ((2, 3), (3, 4), (4, 2))),
+    ("i,->i", ((3,), None)),
+    ("ij,ik->", ((3, 2), (3, 4))),
+]
+for spec, shapes in EINSUMS:
+    add(
+        np.einsum,
+        f"einsum({spec})",
+        lambda *xs, spec=spec: np.einsum(spec, *xs),
+        [shapes],
+    )
+add(
+    np.einsum,
+    "einsum(sublists)",
+    lambda x, y: np.einsum(x, [0, 1], y, [1, 2], [0, 2]),
+    [((3, 4), (4, 5))],
+)
+add(
+    np.einsum,
+    "einsum(sublists,implicit,ellipsis)",
+    lambda x, y: np.einsum(x, [Ellipsis, 0, 1], y, [1]),
+    [((2, 3, 4), (4,))],
+)
+add(
+    np.einsum,
+    "einsum(x,const,optimize)",
+    lambda x: np.einsum("ij,jk->ik", x, PLAIN34, optimize=True),
+    [((2, 3),)],
+)
+add(
+    np.einsum,
+    "einsum(const,x,x)",
+    lambda x: np.einsum("ij,j,j->i", PLAIN34, x, x, dtype=None, casting="safe"),
+    [((4,),)],
+)
+TENSORDOTS = [
+    (2, ((2, 3, 4), (3, 4, 5))),
+    (1, ((3, 4), (4, 5))),
+    (0, ((3,), (2, 2))),
+    (([1, 0], [0, 1]), ((3, 4, 2), (4, 3))),
+    ((2, 0), ((3, 4, 5), (5, 2))),
+]
+for axes, shapes in TENSORDOTS:
+    add(
+        np.tensordot,
+        f"tensordot(axes={axes})",
+        lambda a, b, axes=axes: np.tensordot(a, b, axes=axes),
+        [shapes],
+    )
+add(np.tensordot, "tensordot(default)", np.tensordot, [((3, 2, 4), (2, 4, 3))])
+add(
+    np.inner,
+    "inner",
+    np.inner,
+    [((4,), (4,)), ((3, 4), (4,)), ((3, 4), (2, 5, 4)), (None, (3,)), ((3,), ())],
+)
+add(
+    np.kron,
+    "kron",
+    np.kron,
+    [((2,), (3,)), ((2, 3), (2, 2)), ((2,), (2, 3)), ((2, 2, 1), (3, 2)), (None, (3,))],
+)
+add(
+    np.dot,
+    "dot(N-D)",
+    np.dot,
+    [((2, 3, 4), (4,)), ((2, 3, 4), (5, 4, 2)), ((3, 4), (2, 4, 5)), ((4,), (2, 4, 3))],
+)
+
+# -- issue 12: linear algebra ----------------------------------------------------------
+WELL = lambda a: a + 4.0 * np.eye(a.shape[-1])  # noqa: E731  (well conditioned)
+NEGDET = lambda a: WELL(a) * np.array([[-1.0], [1.0], [1.0]])  # noqa: E731
+SPD = lambda a: a @ np.swapaxes(a, -1, -2) + 3.0 * np.eye(a.shape[-1])  # noqa: E731
+add(np.linalg.inv, "inv", np.linalg.inv, [((3, 3),), ((2, 3, 3),)], (WELL,))
+add(
+    np.linalg.solve,
+    "solve",
+    np.linalg.solve,
+    [((3, 3), (3,)), ((3, 3), (3, 2)), ((2, 3, 3), (2, 3, 4)), ((2, 3, 3), (3,))],
+    (WELL, ANY),
+)
+add(np.linalg.det, "det", np.linalg.det, [((3, 3),), ((2, 3, 3),)], (WELL,))
+add(np.linalg.det, "det(negative)", np.linalg.det, [((3, 3),)], (NEGDET,))
+add(np.linalg.det, "det(singular)", np.linalg.det, [((3, 3),)], (_zeros_at(1),))
+add(np.linalg.det, "det(1x1)", np.linalg.det, [((1, 1),)])
+add(
+    _logabsdet,
+    "slogdet",
+    lambda a: np.linalg.slogdet(a)[1] * np.linalg.slogdet(a).sign,
+    [((3, 3),), ((2, 3, 3),)],
+    (WELL,),
+)
+add(
+    _logabsdet,
+    "slogdet(negative)",
+    lambda a: np.linalg.slogdet(a)[1],
+    [((3, 3),)],
+    (NEGDET,),
+)
+add(
+    np.linalg.cholesky,
+    "cholesky",
+    np.linalg.cholesky,
+    [((3, 3),), ((2, 4, 4),)],
+    (SPD,),
+)
+add(_eigh_packed, "eigh.w", lambda a: np.linalg.eigh(a)[0], [((3, 3),), ((2, 4, 4),)])
+add(_eigh_packed, "eigh.v", lambda a: np.linalg.eigh(a)[1], [((3, 3),), ((2, 4, 4),)])
+add(
+    _eigh_packed,
+    "eigh(UPLO=U)",
+    lambda a: np.linalg.eigh(a, UPLO="U").eigenvectors * 2.0,
+    [((4, 4),)],
+)
+add(
+    _eigh_packed,
+    "eigh(w,v)",
+    lambda a: np.linalg.eigh(a).eigenvalues[..., None] * np.linalg.eigh(a)[1],
+    [((3, 3),)],
+)
+SVD_SHAPES = [((3, 3),), ((4, 3),), ((3, 5),), ((2, 4, 3),)]
+for part in range(3):
+    add(
+        _svd_packed,
+        f"svd[{part}]",
+        lambda a, part=part: np.linalg.svd(a, full_matrices=False)[part],
+        SVD_SHAPES,
+    )
+add(
+    _svd_packed,
+    "svd(U*S@Vh)",
+    lambda a: (lambda u, s, vh: (u * s[..., None, :]) @ vh**2)(
+        *np.linalg.svd(a, full_matrices=False)
+    ),
+    [((4, 3),), ((3, 5),)],
+)
+add(_svd_packed, "svd(square,default)", lambda a: np.linalg.svd(a).U, [((3, 3),)])
+add(
+    _singular_values,
+    "svd(compute_uv=False)",
+    lambda a: np.linalg.svd(a, compute_uv=False),
+    SVD_SHAPES,
+)
+
+# -- issue 12: norms of every order ----------------------------------------------------
+for ord in (1, 2, 3, 0.5, -1, np.inf, -np.inf, 0):
+    add(
+        np.linalg.norm,
+        f"norm(ord={ord})",
+        lambda x, ord=ord: np.linalg.norm(x, ord),
+        [((5,),)],
+        (AWAY,),
+    )
+    add(
+        np.linalg.norm,
+        f"norm(ord={ord},axis=1)",
+        lambda x, ord=ord: np.linalg.norm(x, ord, axis=1, keepdims=True),
+        [((3, 4),)],
+        (AWAY,),
+    )
+for ord in ("fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf, None):
+    add(
+        np.linalg.norm,
+        f"norm(matrix,ord={ord})",
+        lambda x, ord=ord: np.linalg.norm(x, ord),
+        [((3, 4),)],
+    )
+    add(
+        np.linalg.norm,
+        f"norm(matrix,ord={ord},axis=(0,2))",
+        lambda x, ord=ord: np.linalg.norm(x, ord, axis=(0, 2)),
+        [((3, 2, 4),)],
+    )
+
+# -- issue 12: copies, rearrangements, selections --------------------------------------
+SHAPE_CASES = [
+    (np.repeat, "repeat(2)", lambda x: np.repeat(x, 2), [(None,), ((3, 4),)]),
+    (
+        np.repeat,
+        "repeat(axis=1)",
+        lambda x: np.repeat(x, [1, 0, 2, 3], axis=1),
+        [((3, 4),)],
+    ),
+    (np.repeat, "repeat(3,0)", lambda x: np.repeat(x, 3, 0), [((3, 4),)]),
+    (np.roll, "roll", lambda x: np.roll(x, 2), [((3, 4),)]),
+    (np.roll, "roll(axis)", lambda x: np.roll(x, -1, axis=1), [((3, 4),)]),
+    (np.roll, "roll(tuple)", lambda x: np.roll(x, (1, 2), axis=(0, 1)), [((3, 4),)]),
+    (np.tile, "tile(2)", lambda x: np.tile(x, 2), [(None,), ((3,),), ((3, 4),)]),
+    (np.tile, "tile(2,1,3)", lambda x: np.tile(x, (2, 1, 3)), [((3, 4),)]),
+    (np.tile, "tile((2,1))", lambda x: np.tile(x, (2, 1)), [((2, 3, 4),)]),
+    (np.pad, "pad", lambda x: np.pad(x, 1), [((3, 4),)]),
+    (np.pad, "pad(widths)", lambda x: np.pad(x, ((1, 2), (0, 1))), [((3, 4),)]),
+    (np.pad, "pad(constant 3)", lambda x: np.pad(x, 2, constant_values=3.0), [((4,),)]),
+    (np.pad, "pad(edge)", lambda x: np.pad(x, ((2, 1), (1, 3)), "edge"), [((3, 4),)]),
+    (np.pad, "pad(wrap)", lambda x: np.pad(x, 5, mode="wrap"), [((3, 4),)]),
+    (np.pad, "pad(reflect)", lambda x: np.pad(x, 2, mode="reflect"), [((3, 4),)]),
+    (np.pad, "pad(symmetric)", lambda x: np.pad(x, (1, 4), "symmetric"), [((3, 4),)]),
+    (np.flip, "flip", np.flip, [((3, 4),)]),
+    (np.flip, "flip(axis)", lambda x: np.flip(x, axis=1), [((2, 3, 4),)]),
+    (np.flip, "flip(x,(0,2))", lambda x: np.flip(x, (0, 2)), [((2, 3, 4),)]),
+    (np.fliplr, "fliplr", np.fliplr, [((3, 4),)]),
+    (np.flipud, "flipud", np.flipud, [((3, 4),), ((5,),)]),
+    (np.rot90, "rot90", np.rot90, [((3, 4),)]),
+    (np.rot90, "rot90(k=2)", lambda x: np.rot90(x, k=2), [((3, 4),)]),
+    (np.rot90, "rot90(-1,(1,2))", lambda x: np.rot90(x, -1, (1, 2)), [((2, 3, 4),)]),
+    (np.atleast_1d, "atleast_1d", np.atleast_1d, [(None,), ((3,),)]),
+    (np.atleast_2d, "atleast_2d", np.atleast_2d, [(None,), ((3,),), ((2, 3),)]),
+    (np.atleast_3d, "atleast_3d", np.atleast_3d, [((3,),), ((2, 3),)]),
+    (
+        np.broadcast_to,
+        "broadcast_to",
+        lambda x: np.broadcast_to(x, (2, 3, 4)),
+        [((3, 1),), (None,)],
+    ),
+    (np.diag, "diag(1-D)", np.diag, [((3,),)]),
+    (np.diag, "diag(1-D,k=1)", lambda x: np.diag(x, k=1), [((3,),)]),
+    (np.diag, "diag(2-D)", np.diag, [((3, 4),)]),
+    (np.diag, "diag(2-D,-1)", lambda x: np.diag(x, -1), [((3, 4),)]),
+    (np.diagonal, "diagonal", np.diagonal, [((3, 4),)]),
+    (np.diagonal, "diagonal(1,1,2)", lambda x: np.diagonal(x, 1, 1, 2), [((2, 3, 4),)]),
+    (
+        np.diagonal,
+        "diagonal(axes)",
+        lambda x: np.diagonal(x, axis1=2, axis2=0),
+        [((3, 2, 4),)],
+    ),
+    (np.trace, "trace", np.trace, [((3, 4),)]),
+    (np.trace, "trace(offset=1)", lambda x: np.trace(x, offset=1), [((3, 4),)]),
+    (np.trace, "trace(0,1,2)", lambda x: np.trace(x, 0, 1, 2), [((2, 3, 3),)]),
+    (np.tril, "tril", np.tril, [((3, 4),), ((2, 3, 3),)]),
+    (np.tril, "tril(k=-1)", lambda x: np.tril(x, k=-1), [((3, 4),)]),
+    (np.triu, "triu", np.triu, [((3, 4),), ((2, 3, 3),)]),
+    (np.triu, "triu(1)", lambda x: np.triu(x, 1), [((3, 4),)]),
+    (np.diff, "diff", np.diff, [((5,),), ((3, 4),)]),
+    (np.diff, "diff(n=2,axis=0)", lambda x: np.diff(x, n=2, axis=0), [((4, 3),)]),
+    (
+        np.diff,
+        "diff(prepend,append)",
+        lambda x: np.diff(x, prepend=0.5, append=PLAIN34[:, :2]),
+        [((3, 4),)],
+    ),
+    (np.append, "append", np.append, [((3,), (2, 2)), (None, (3,)), ((3, 4), None)]),
+    (
+        np.append,
+        "append(axis=0)",
+        lambda x, y: np.append(x, y, axis=0),
+        [((3, 4), (2, 4))],
+    ),
+    (np.append, "append(x,plain,1)", lambda x: np.append(x, PLAIN34, 1), [((3, 2),)]),
+    (
+        np.column_stack,
+        "column_stack",
+        lambda x, y: np.column_stack([x, y]),
+        [((3,), (3, 2)), ((3,), (3,))],
+    ),
+    (
+        np.column_stack,
+        "column_stack(x,plain)",
+        lambda x: np.column_stack((x, PLAIN34)),
+        [((3,),)],
+    ),
+    (np.take, "take", lambda x: np.take(x, [0, 5, 5, 11]), [((3, 4),)]),
+    (
+        np.take,
+        "take(axis=1)",
+        lambda x: np.take(x, [[0, 3], [3, 3]], axis=1),
+        [((3, 4),)],
+    ),
+    (
+        np.take,
+        "take(wrap)",
+        lambda x: np.take(x, [-1, 4, 7], 0, mode="wrap"),
+        [((3, 4),)],
+    ),
+    (np.take, "take(clip)", lambda x: np.take(x, [-1, 9], mode="clip"), [((5,),)]),
+    (
+        np.take_along_axis,
+        "take_along_axis",
+        lambda x: np.take_along_axis(x, np.array([[0, 0], [3, 1], [2, 2]]), 1),
+        [((3, 4),)],
+    ),
+    (
+        np.take_along_axis,
+        "take_along_axis(axis=0,broadcast)",
+        lambda x: np.take_along_axis(x, np.array([[0, 2, 2, 1]]), axis=0),
+        [((3, 4),)],
+    ),
+    (
+        np.take_along_axis,
+        "take_along_axis(argsort)",
+        lambda x: np.take_along_axis(x, np.argsort(x, axis=0), axis=0),
+        [((3, 4),)],
+    ),
+    (
+        np.take_along_axis,
+        "take_along_axis(None)",
+        lambda x: np.take_along_axis(x, np.array([5, 1, 5]), None),
+        [((3, 4),)],
+    ),
+    (np.sort, "sort", np.sort, [((5,),), ((3, 4),)]),
+    (np.sort, "sort(axis=0)", lambda x: np.sort(x, axis=0), [((3, 4),)]),
+    (np.sort, "sort(None)", lambda x: np.sort(x, None, kind="stable"), [((3, 4),)]),
+    (np.partition, "partition", lambda x: np.partition(x, 2), [((6,),), ((3, 5),)]),
+    (
+        np.partition,
+        "partition(axis=0)",
+        lambda x: np.partition(x, (0, 2), axis=0),
+        [((4, 3),)],
+    ),
+    (
+        np.partition,
+        "partition(None)",
+        lambda x: np.partition(x, 5, axis=None),
+        [((3, 4),)],
+    ),
+]
+for key, name, fn, shapes in SHAPE_CASES:
+    add(key, name, fn, shapes)
+SELECT_CONDITIONS = [PLAIN34 < -0.3, PLAIN34 > 0.5]
+add(
+    np.select,
+    "select",
+    lambda x, y: np.select(SELECT_CONDITIONS, [x, 2.0 * y], default=0.5),
+    [((3, 4), (3, 4)), ((4,), None)],
+)
+add(
+    np.select,
+    "select(default=x)",
+    lambda x: np.select(SELECT_CONDITIONS, [x, x * x], x**3),
+    [((3, 4),)],
+)
+
+
+def _pieces(split):
+    return lambda x: np.concatenate(
+        [np.ravel(piece) * (k + 1) for k, piece in enumerate(split(x))]
+    )
+
+
+for key, name, split, shape in [
+    (np.split, "split(3)", lambda x: np.split(x, 3), (6, 2)),
+    (np.split, "split([1,4],axis=1)", lambda x: np.split(x, [1, 4], axis=1), (2, 6)),
+    (np.array_split, "array_split(4)", lambda x: np.array_split(x, 4), (7,)),
+    (np.array_split, "array_split(x,3,1)", lambda x: np.array_split(x, 3, 1), (2, 5)),
+    (np.hsplit, "hsplit", lambda x: np.hsplit(x, 2), (3, 4)),
+    (np.hsplit, "hsplit(1-D)", lambda x: np.hsplit(x, [2]), (5,)),
+    (np.vsplit, "vsplit", lambda x: np.vsplit(x, [1]), (3, 4)),
+    (np.dsplit, "dsplit", lambda x: np.dsplit(x, 2), (2, 3, 4)),
+]:
+    add(key, name, _pieces(split), [(shape,)])
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -264,8 +264,14 @@ X = np.array([0.5, -1.0, 2.0])
         (lambda x: np.cumsum(x, out=np.empty(3)), r"numpy.cumsum: .*out"),
         (lambda x: np.outer(x, x, out=np.empty((3, 3))), r"numpy.outer: .*out"),
         (lambda x: np.clip(x, 0.0, 1.0, out=np.empty(3)), r"numpy.clip: .*out"),
-        (lambda x: np.linalg.norm(x, ord=1), r"numpy.linalg.norm: ord=1"),
-        (lambda x: np.linalg.norm(x, np.inf), r"numpy.linalg.norm: ord=inf"),
+        (
+            lambda x: np.linalg.norm(np.outer(x, x), ord="nuc"),
+            r"numpy.linalg.norm: ord='nuc' at a matrix with a zero singular value",
+        ),
+        (
+            lambda x: np.linalg.norm(x[0] * np.eye(2), 2),
+            r"numpy.linalg.norm: ord=2 where that singular value is repeated",
+        ),
         (lambda x: np.clip(X, a_min=x[0]), r"numpy.clip: a traced keyword"),
     ],
 )

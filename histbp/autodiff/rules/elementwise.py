@@ -188,3 +188,97 @@ defprimitive(
     broadcasting=True,
     kwargs=("a_min", "a_max", "min", "max"),
 )
+
+
+# -- more ufuncs: logarithms and exponentials in other bases, inverse trigonometric
+# and hyperbolic functions, two-argument functions, angle units, remainders.
+# ``hypot`` at (0, 0) uses the subgradient 0, as ``norm``; so does ``arctan2``
+# there (it is not even continuous at the origin). ``remainder`` (``%``,
+# ``mod``) is ``x - floor(x / y) * y`` and ``fmod`` is ``x - trunc(x / y) * y``:
+# piecewise linear, with the derivative of their pieces (they jump where
+# ``x / y`` is an integer). ``fmax``/``fmin`` pass the cotangent to the argument
+# they return, the one that is not NaN, split equally at a tie.
+
+_LN2 = float(np.log(2.0))
+_LN10 = float(np.log(10.0))
+_DEG = float(np.pi / 180.0)
+
+
+def _nonzero_or_one(a: Any) -> Any:
+    """``a`` with zeros replaced by 1 (a float stays a float)."""
+    if type(a) is float:
+        return a if a != 0.0 else 1.0
+    return np.where(a == 0.0, 1.0, a)
+
+
+def _returned(x: Any, y: Any, ans: Any) -> Any:
+    """Weight of ``x`` in ``fmax``/``fmin``: 1 if returned, 0.5 at a tie, else 0."""
+    return np.equal(x, ans) / (1.0 + np.equal(x, y))
+
+
+_elementwise(np.log2, lambda g, ans, x: div(g, x * _LN2))
+_elementwise(np.log10, lambda g, ans, x: div(g, x * _LN10))
+_elementwise(np.exp2, lambda g, ans, x: g * (ans * _LN2))
+_elementwise(np.arcsin, lambda g, ans, x: div(g, np.sqrt(1.0 - x * x)))
+_elementwise(np.arccos, lambda g, ans, x: -div(g, np.sqrt(1.0 - x * x)))
+_elementwise(np.arcsinh, lambda g, ans, x: div(g, np.sqrt(x * x + 1.0)))
+_elementwise(np.arccosh, lambda g, ans, x: div(g, np.sqrt(x * x - 1.0)))
+_elementwise(np.arctanh, lambda g, ans, x: div(g, 1.0 - x * x))
+_elementwise(np.fabs, lambda g, ans, x: g * np.sign(x))
+_elementwise(np.deg2rad, lambda g, ans, x: g * _DEG)
+_elementwise(np.radians, lambda g, ans, x: g * _DEG)
+_elementwise(np.rad2deg, lambda g, ans, x: g / _DEG)
+_elementwise(np.degrees, lambda g, ans, x: g / _DEG)
+_elementwise(
+    np.logaddexp,
+    lambda g, ans, x, y: g * np.exp(x - ans),
+    lambda g, ans, x, y: g * np.exp(y - ans),
+)
+_elementwise(
+    np.logaddexp2,
+    lambda g, ans, x, y: g * np.exp2(x - ans),
+    lambda g, ans, x, y: g * np.exp2(y - ans),
+)
+_elementwise(
+    np.hypot,
+    lambda g, ans, x, y: g * (x / _nonzero_or_one(ans)),
+    lambda g, ans, x, y: g * (y / _nonzero_or_one(ans)),
+)
+_elementwise(
+    np.arctan2,
+    lambda g, ans, y, x: g * (x / _nonzero_or_one(x * x + y * y)),
+    lambda g, ans, y, x: -g * (y / _nonzero_or_one(x * x + y * y)),
+)
+_elementwise(
+    np.remainder,
+    lambda g, ans, x, y: g,
+    lambda g, ans, x, y: -g * np.floor_divide(x, y),
+)
+_elementwise(
+    np.fmod,
+    lambda g, ans, x, y: g,
+    lambda g, ans, x, y: -g * np.trunc(np.divide(x, y)),
+)
+_elementwise(
+    np.fmax,
+    lambda g, ans, x, y: g * _returned(x, y, ans),
+    lambda g, ans, x, y: g * _returned(y, x, ans),
+)
+_elementwise(
+    np.fmin,
+    lambda g, ans, x, y: g * _returned(x, y, ans),
+    lambda g, ans, x, y: g * _returned(y, x, ans),
+)
+
+
+def _nan_to_num_rule(g, ans, x, copy=True, nan=0.0, posinf=None, neginf=None):
+    """1 where ``x`` is finite and kept, 0 where a NaN or infinity was replaced."""
+    return g * np.isfinite(x)
+
+
+defprimitive(
+    np.nan_to_num,
+    (_nan_to_num_rule,),
+    (_nan_to_num_rule,),
+    kwargs=("nan", "posinf", "neginf"),  # copy=False would write into a saved value
+)

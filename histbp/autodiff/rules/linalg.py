@@ -1,15 +1,14 @@
-"""Rules for products and norms: ``matmul`` (``@``), ``dot``, ``outer``, ``norm``.
+"""Rules for products: ``matmul`` (``@``), ``dot``, ``outer``.
 
 For ``C = A @ B`` the VJPs are ``G @ B.T`` and ``A.T @ G``: the backward pass of
 a layer costs two matrix products, the forward one. ``matmul`` promotes a 1-D
 operand to a row (left) or column (right) and broadcasts leading "batch" axes; the
-rules undo both. Products are bilinear, so their JVPs are the product with one
+rules undo both. ``dot`` with an operand of more than two dimensions is a
+contraction and uses the rules of :mod:`~histbp.autodiff.rules.contractions`.
+Products are bilinear, so their JVPs are the product with one
 factor replaced by its tangent. ``outer`` flattens its operands first, as numpy.
 
-``numpy.linalg.norm`` is supported with ``ord=None``: the Euclidean norm of the
-flattened array (or along ``axis``, also with ``keepdims``), whose gradient is
-``x / norm(x)``. At ``x = 0``, where the norm is not differentiable, the engine
-uses the subgradient 0.
+(``numpy.linalg.norm`` has its rules in :mod:`~histbp.autodiff.rules.norms`.)
 """
 
 from __future__ import annotations
@@ -19,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from histbp.autodiff.broadcasting import unbroadcast
-from histbp.autodiff.registry import defprimitive, unsupported
-from histbp.autodiff.rules.reductions import _kept, _reshape
+from histbp.autodiff.registry import defprimitive
+from histbp.autodiff.rules.contractions import DOT_RULES
 
 __all__: list[str] = []
 
@@ -66,24 +65,19 @@ defprimitive(
 )
 
 
-def _dot(a: Any, b: Any) -> Any:
-    """``numpy.dot`` restricted to operands of at most two dimensions."""
-    if np.ndim(a) > 2 or np.ndim(b) > 2:
-        raise unsupported(
-            "numpy.dot", "an operand with more than 2 dimensions (use numpy.matmul)"
-        )
-    return np.dot(a, b)
-
-
 def _dot_vjp_a(g, ans, a, b):
     if np.ndim(a) == 0 or np.ndim(b) == 0:  # dot with a scalar is a product
         return unbroadcast(np.multiply(g, b), np.shape(a))
+    if np.ndim(a) > 2 or np.ndim(b) > 2:  # a contraction, as einsum
+        return DOT_RULES[0][0](g, ans, a, b)
     return _matmul_vjp_a(g, ans, a, b)
 
 
 def _dot_vjp_b(g, ans, a, b):
     if np.ndim(a) == 0 or np.ndim(b) == 0:
         return unbroadcast(np.multiply(g, a), np.shape(b))
+    if np.ndim(a) > 2 or np.ndim(b) > 2:
+        return DOT_RULES[0][1](g, ans, a, b)
     return _matmul_vjp_b(g, ans, a, b)
 
 
@@ -91,7 +85,6 @@ defprimitive(
     np.dot,
     (_dot_vjp_a, _dot_vjp_b),
     (lambda t, ans, a, b: np.dot(t, b), lambda t, ans, a, b: np.dot(a, t)),
-    impl=_dot,
 )
 
 
@@ -109,42 +102,4 @@ defprimitive(
         lambda g, ans, a, b: _flat_like(np.ravel(a) @ g, b),
     ),
     (lambda t, ans, a, b: np.outer(t, b), lambda t, ans, a, b: np.outer(a, t)),
-)
-
-
-def _norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Any:
-    """``numpy.linalg.norm`` restricted to ``ord=None`` (the Euclidean norm)."""
-    if ord is not None:
-        raise unsupported(
-            "numpy.linalg.norm", f"ord={ord!r} (any but the default ord=None)"
-        )
-    return np.linalg.norm(x, axis=axis, keepdims=keepdims)
-
-
-def _nonzero(n: Any) -> Any:
-    """The norm with zeros replaced by 1: where it is 0, so is ``x``."""
-    if type(n) is float:
-        return n if n != 0.0 else 1.0
-    return np.where(n == 0.0, 1.0, n)
-
-
-def _norm_vjp(g, ans, x, ord=None, axis=None, keepdims=False):
-    if type(x) is not np.ndarray:
-        return g * x / _nonzero(ans)
-    kept = _kept(x.shape, axis)
-    return x * (_reshape(g, kept) / _nonzero(_reshape(ans, kept)))
-
-
-def _norm_jvp(t, ans, x, ord=None, axis=None, keepdims=False):
-    if type(x) is not np.ndarray:
-        return t * x / _nonzero(ans)
-    return np.sum(t * x, axis=axis, keepdims=keepdims) / _nonzero(ans)
-
-
-defprimitive(
-    np.linalg.norm,
-    (_norm_vjp,),
-    (_norm_jvp,),
-    impl=_norm,
-    kwargs=("ord", "axis", "keepdims"),
 )

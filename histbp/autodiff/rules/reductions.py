@@ -156,3 +156,107 @@ defprimitive(np.prod, (_prod_vjp,), (_prod_jvp,), kwargs=_KWARGS)
 defprimitive(np.cumsum, (_cumsum_vjp,), (_cumsum_jvp,), kwargs=("axis", "dtype"))
 for _func in {np.max, np.amax, np.min, np.amin}:
     defprimitive(_func, (_extremum_vjp,), (_extremum_jvp,), kwargs=("axis", "keepdims"))
+
+
+# -- var, std and cumprod ------------------------------------------------------------
+# ``var`` is ``sum((x - mean)**2) / (n - ddof)``, whose gradient is
+# ``2 (x - mean) / (n - ddof)``; ``std`` is its square root. Where ``std`` is 0
+# (all entries equal) it is not differentiable and, as ``norm``, uses the
+# subgradient 0. The derivative of ``cumprod`` is exact where entries are zero:
+# without zeros it is computed by division, with them by the recurrences
+# ``S[j] = g[j] + x[j+1] S[j+1]`` (reverse) and ``dy[k] = dy[k-1] x[k] + y[k-1] t[k]``
+# (forward) along the axis.
+
+_VAR_KWARGS = ("axis", "dtype", "ddof", "keepdims")
+
+
+def _centred(x: Any, axis: Any, ddof: Any) -> tuple[Any, float]:
+    """``x - mean(x, axis)`` (keeping dims) and the divisor ``n - ddof``."""
+    return x - np.mean(x, axis=axis, keepdims=True), _count(x, axis) - ddof
+
+
+def _var_vjp(g, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    if type(x) is not np.ndarray:
+        return 0.0 * g  # the variance of a number is 0 whatever the number
+    centred, n = _centred(x, axis, ddof)
+    return _reshape(g, _kept(x.shape, axis)) * (2.0 / n) * centred
+
+
+def _var_jvp(t, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    if type(x) is not np.ndarray:
+        return 0.0 * t
+    centred, n = _centred(x, axis, ddof)
+    return np.sum(centred * t, axis=axis, keepdims=keepdims) * (2.0 / n)
+
+
+def _std_scale(ans: Any, x: np.ndarray, axis: Any, ddof: Any) -> tuple[Any, Any]:
+    """``(x - mean) / ((n - ddof) std)``, 0 where ``std`` is 0, and ``std`` kept."""
+    centred, n = _centred(x, axis, ddof)
+    std = _reshape(ans, _kept(x.shape, axis))
+    return centred / (n * np.where(std == 0.0, 1.0, std)), std
+
+
+def _std_vjp(g, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    if type(x) is not np.ndarray:
+        return 0.0 * g
+    scale, _ = _std_scale(ans, x, axis, ddof)
+    return _reshape(g, _kept(x.shape, axis)) * scale
+
+
+def _std_jvp(t, ans, x, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    if type(x) is not np.ndarray:
+        return 0.0 * t
+    scale, _ = _std_scale(ans, x, axis, ddof)
+    return np.sum(scale * t, axis=axis, keepdims=keepdims)
+
+
+defprimitive(np.var, (_var_vjp,), (_var_jvp,), kwargs=_VAR_KWARGS)
+defprimitive(np.std, (_std_vjp,), (_std_jvp,), kwargs=_VAR_KWARGS)
+
+
+def _along(x: Any, axis: Any) -> tuple[np.ndarray, int]:
+    """``x`` as numpy's ``cumprod`` sees it (flattened for ``axis=None``), its axis."""
+    if axis is None:
+        return np.ravel(x), 0
+    return np.asarray(x), int(axis) % max(np.ndim(x), 1)
+
+
+def _cumprod_vjp(g, ans, x, axis=None, dtype=None, out=None):
+    a, ax = _along(x, axis)
+    g = np.moveaxis(np.reshape(g, a.shape), ax, 0)
+    y = np.moveaxis(np.reshape(ans, a.shape), ax, 0)
+    a = np.moveaxis(a, ax, 0)
+    if a.size == 0:
+        gx = np.zeros(a.shape)
+    elif np.all(a != 0.0):  # sum over k >= j of g[k] y[k], divided by x[j]
+        gx = np.flip(np.cumsum(np.flip(g * y, 0), 0), 0) / a
+    else:
+        s = np.empty(a.shape, dtype=np.result_type(g, a, 0.0))
+        s[-1] = g[-1]
+        for j in range(len(a) - 2, -1, -1):
+            s[j] = g[j] + a[j + 1] * s[j + 1]
+        before = np.ones_like(s)  # the product of the entries before j
+        before[1:] = y[:-1]
+        gx = before * s
+    gx = np.moveaxis(gx, 0, ax)
+    return float(gx.item()) if type(x) is float else np.reshape(gx, np.shape(x))
+
+
+def _cumprod_jvp(t, ans, x, axis=None, dtype=None, out=None):
+    a, ax = _along(x, axis)
+    tt = np.moveaxis(np.reshape(t, a.shape), ax, 0)
+    y = np.moveaxis(np.reshape(ans, a.shape), ax, 0)
+    a = np.moveaxis(a, ax, 0)
+    if a.size == 0:
+        dy = np.zeros(a.shape)
+    elif np.all(a != 0.0):
+        dy = y * np.cumsum(tt / a, 0)
+    else:
+        dy = np.empty(a.shape, dtype=np.result_type(tt, a, 0.0))
+        dy[0] = tt[0]
+        for k in range(1, len(a)):
+            dy[k] = dy[k - 1] * a[k] + y[k - 1] * tt[k]
+    return np.reshape(np.moveaxis(dy, 0, ax), np.shape(ans))
+
+
+defprimitive(np.cumprod, (_cumprod_vjp,), (_cumprod_jvp,), kwargs=("axis", "dtype"))

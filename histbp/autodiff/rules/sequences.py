@@ -99,3 +99,15 @@ defsequence(
 )
 defsequence(np.vstack, _vstack_vjp, _vstack_jvp)
 defsequence(np.hstack, _hstack_vjp, _hstack_jvp)
+
+
+def _column_stack_vjp(g, ans, arrays):
+    shapes = [np.shape(a) for a in arrays]  # () and (n,) become one column
+    return _cut(g, 1, [s[1] if len(s) == 2 else 1 for s in shapes], arrays)
+
+
+def _column_stack_jvp(tangents, ans, arrays):
+    return np.column_stack(_tangents(tangents, arrays))
+
+
+defsequence(np.column_stack, _column_stack_vjp, _column_stack_jvp)
