@@ -320,7 +320,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
     _entry(
         "amari-saito",
         1967,
-        ("Shun'ichi Amari", "Hiroshi Saito"),
+        ("Shun'ichi Amari", "H. Saito"),
         "Stochastic gradient descent for multilayer perceptrons",
         _NETS,
         ("amari1967", "amari1968", "saito1967"),
