@@ -366,8 +366,8 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         "Reverse derivatives for process models",
         _REVERSE,
         ("ostrovskii1971",),
-        "Reverse accumulation of derivatives in a journal paper, apparently the "
-        "first journal publication on backpropagation.",
+        "Reverse accumulation of derivatives in a journal paper, which the source "
+        "calls apparently the first journal publication on backpropagation.",
         implementations=("histbp.autodiff.jacobian",),
     ),
     _entry(
