@@ -1,4 +1,4 @@
-"""The measuring protocol shared by every benchmark (see /shared/BENCHMARKS.md).
+"""The measuring protocol shared by every benchmark (see benchmarks/README.md).
 
 - Variants are timed in interleaved rounds, A, B, C, A, B, C, ...: a slow spell of the
   shared machine then hits every variant of the round, and the per-round ratios cancel
@@ -421,7 +421,7 @@ class Result:
     def target(
         self, target: str, measured: str, met: bool | None, exact: bool = False
     ) -> None:
-        """Add a target from BENCHMARKS.md with the measured figure.
+        """Add a target from benchmarks/README.md with the measured figure.
 
         ``met`` is ``None`` when not judged. In quick mode only ``exact`` targets
         (correctness, exact counts) are judged: the sizes are not the targets'.

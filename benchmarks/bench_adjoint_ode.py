@@ -14,7 +14,7 @@ times, back to back:
 - ``tape``: histbp's general reverse mode on the same integration written with
   scalar operations (T <= 300 only; it records about 100 tape nodes a step).
 
-Protocol (``/work/shared/BENCHMARKS.md``): one untimed warm-up round, then at
+Protocol (``benchmarks/README.md``): one untimed warm-up round, then at
 least 21 rounds, variants interleaved, ``gc.collect()`` before each timing and GC
 disabled during it, medians of the per-round ratios with their 10th-90th
 percentiles, a 200x200 ``np.dot`` as machine-speed control, OpenBLAS pinned to one

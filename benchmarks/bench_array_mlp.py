@@ -15,7 +15,7 @@ The FLOP ideal counts the matrix products only: the forward pass has one per lay
 (2 B n_in n_out flops each); the backward pass one per layer for the weight
 gradient and one per layer but the first for the delta of its input.
 
-Target (BENCHMARKS.md): histbp <= 2.6 (hand-written 2.31, autograd 4.81 measured
+Target (benchmarks/README.md): histbp <= 2.6 (hand-written 2.31, autograd 4.81 measured
 there; FLOP ideal 2.15).
 """
 

@@ -9,7 +9,7 @@ initial weights, on two networks of the 1985/86 experiments:
 Variants: ``histbp`` (:class:`histbp.nets.rumelhart.BackpropNet`, the backward pass
 written out as in the paper), ``autograd`` (HIPS autograd's ``value_and_grad`` of the
 same error, same update; a benchmark-only dependency) and ``histbp.autodiff`` (the
-tape of the 1970 entry, same error, same update). Protocol of BENCHMARKS.md:
+tape of the 1970 entry, same error, same update). Protocol of benchmarks/README.md:
 interleaved rounds, ``gc.collect()`` before and GC off during each timing, medians
 and per-round ratios with 10th-90th percentiles, a 200x200 ``np.dot`` as the
 machine-speed control. Run with ``OPENBLAS_NUM_THREADS=1`` (set here by default).

@@ -8,8 +8,8 @@ operation forward and backward, backward/forward, bytes per operation (tracemall
 micrograd time / histbp time, and where micrograd's recursive topological sort fails
 at the default recursion limit.
 
-Targets (BENCHMARKS.md): works at N = 10^6 with the default recursion limit; at least
-3x faster than micrograd per operation; backward/forward <= 1.5.
+Targets (benchmarks/README.md): works at N = 10^6 with the default recursion limit;
+at least 3x faster than micrograd per operation; backward/forward <= 1.5.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ gradient has n entries, each a product of n - 1 numbers. Ways to the gradient:
 - forward mode: ``jacobian(f, mode="forward")``, n passes of O(n) each, O(n^2):
   n = 10 and 100 (at 10^3 one Jacobian takes about 5 s, over the time budget).
 
-Targets (BENCHMARKS.md): operation-count ratio <= 3 for the reverse and the
+Targets (benchmarks/README.md): operation-count ratio <= 3 for the reverse and the
 source-transformed code; forward mode O(n^2) shown.
 """
 

@@ -254,8 +254,7 @@ def summary_markdown(
         "# Benchmark results",
         "",
         "Written by `benchmarks/run.py` from the JSON files beside this one; see "
-        "`benchmarks/README.md` for the protocol and `/shared/BENCHMARKS.md` for the "
-        "targets.",
+        "`benchmarks/README.md` for the protocol and the targets.",
         "",
     ]
     if env:

@@ -170,8 +170,8 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         "Descent for the clamped plate",
         _CALCULUS,
         ("hadamard1908",),
-        "Gradient descent proposed in function space, for the equilibrium of a "
-        "clamped elastic plate.",
+        "The equilibrium of a clamped elastic plate, in a memoir the source lists "
+        "as gradient descent.",
         implementations=(
             "histbp.optimize.clamped_plate_descent",
             "histbp.optimize.clamped_plate_matrix",
@@ -320,7 +320,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
     _entry(
         "amari-saito",
         1967,
-        ("Shun'ichi Amari", "Hiroshi Saito"),
+        ("Shun'ichi Amari", "H. Saito"),
         "Stochastic gradient descent for multilayer perceptrons",
         _NETS,
         ("amari1967", "amari1968", "saito1967"),
@@ -366,8 +366,8 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         "Reverse derivatives for process models",
         _REVERSE,
         ("ostrovskii1971",),
-        "Reverse accumulation of derivatives for chemical-process models, in a "
-        "journal.",
+        "Reverse accumulation of derivatives in a journal paper, which the source "
+        "calls apparently the first journal publication on backpropagation.",
         implementations=("histbp.autodiff.jacobian",),
     ),
     _entry(
@@ -437,7 +437,8 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         "Learning-logic and an asymmetric threshold network",
         _NETS,
         ("parker1985", "lecun1985"),
-        "Two further independent formulations of error backpropagation for networks.",
+        "Two further formulations of error backpropagation for networks, listed by "
+        "the source as additional work.",
         implementations=(
             "histbp.nets.unit_backprop",
             "histbp.nets.unit_gradients",

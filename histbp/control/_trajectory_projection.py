@@ -20,6 +20,15 @@ violated by more than a threshold, the step is the correction alone and only the
 violation has to decrease (a restoration phase, as in Miele's later
 gradient-restoration algorithms).
 
+The merit is computed with a rounding error of some units in the last place of
+its value, so a decrease smaller than that cannot be told from noise: once the
+decrease the linear model predicts for the trial step is below ``16 eps |merit|``
+(``eps`` the machine epsilon), no further progress can be resolved, and the run
+stops there, not converged, instead of taking ever smaller steps on rounding
+noise. The projected-gradient tolerance must therefore leave
+room above that level: a projected gradient ``p`` lowers the merit by about
+``eta |p|^2`` per step.
+
 References
 ----------
 Bryson and Denham (1962) [bryson1962steepest]; Bryson and Ho (1969)
@@ -32,6 +41,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+#: Below this many machine epsilons of the merit's size, a predicted decrease of
+#: the merit is lost in the rounding of the merit itself.
+_RESOLVABLE: float = 16.0 * float(np.finfo(float).eps)
 
 __all__ = ["ProjectionRun", "project_descend"]
 
@@ -74,6 +87,7 @@ def project_descend(
     step: float,
     max_iterations: int,
     tol: float,
+    violation_tol: float | None = None,
     rho: float = 10.0,
     max_step: float = np.inf,
     restore_above: float = 1e-5,
@@ -81,11 +95,14 @@ def project_descend(
     """Minimise ``J(z)`` subject to ``psi(z) = 0`` by projected steepest descent.
 
     ``evaluate(z)`` returns ``(J, psi, g, G)``. The run stops when the projected
-    gradient (in the metric's norm) and the largest constraint violation both fall
-    to ``tol``, or after ``max_iterations`` iterations. While the largest violation
-    exceeds ``restore_above`` the step is the restoring correction alone, and the
-    line search asks only that ``|psi|`` decrease.
+    gradient (in the metric's norm) falls to ``tol`` and the largest constraint
+    violation to ``violation_tol`` (default ``tol``), after ``max_iterations``
+    iterations, or when the line search can no longer resolve a decrease of the
+    merit (see the module's docstring). While the largest violation exceeds
+    ``restore_above`` the step is the restoring correction alone, and the line
+    search asks only that ``|psi|`` decrease.
     """
+    violation_tol = tol if violation_tol is None else violation_tol
     z = np.array(z0, dtype=float)
     w_inv = 1.0 / np.asarray(weights, dtype=float)
     eta = float(step)
@@ -100,7 +117,8 @@ def project_descend(
         p = g + gmat.T @ nu
         pnorm = float(np.sqrt(p @ (w_inv * p)))
         pnorms.append(pnorm)
-        if (pnorm <= tol and violations[-1] <= tol) or iterations >= max_iterations:
+        met = pnorm <= tol and violations[-1] <= violation_tol
+        if met or iterations >= max_iterations:
             break
         d_rest = -gw.T @ np.linalg.solve(m, psi)
         restoring = violations[-1] > restore_above
@@ -111,8 +129,12 @@ def project_descend(
             d, merit_of = d_rest - eta * (w_inv * p), _merit(nu, rho, with_cost=True)
             slope = -(eta * pnorm**2) - rho * float(psi @ psi)
         merit = merit_of(cost, psi)
+        stalled = False
         s = 1.0
         while True:
+            if not restoring and s * -slope < _RESOLVABLE * abs(merit):
+                stalled = True  # no decrease left that the merit can resolve
+                break
             trial = z + s * d
             try:
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -126,6 +148,8 @@ def project_descend(
             s *= 0.5
             if s < 1e-12:
                 raise RuntimeError("the line search failed to decrease the merit")
+        if stalled:
+            break  # the current point stands, with its projected gradient
         if not restoring:
             eta = min(eta * 1.5, max_step) if s == 1.0 else eta * s
         z, cost, psi, g, gmat = trial, t_cost, t_psi, t_g, t_gmat
@@ -139,7 +163,7 @@ def project_descend(
         multipliers=nu,
         projected_gradient_norm=pnorm,
         iterations=iterations,
-        converged=bool(pnorm <= tol and violations[-1] <= tol),
+        converged=bool(pnorm <= tol and violations[-1] <= violation_tol),
         costs=np.array(costs),
         violation_norms=np.array(violations),
         gradient_norms=np.array(pnorms),

@@ -1,4 +1,8 @@
-"""Ivakhnenko and Lapa (1965): the group method of data handling (GMDH).
+"""The group method of data handling (GMDH) of Ivakhnenko (1968, 1971).
+
+The source document dates GMDH networks to Ivakhnenko and Lapa, "since 1965",
+citing their 1965 book; other accounts date the method from Ivakhnenko's 1968
+article in Avtomatika (Soviet Automatic Control).
 
 A network of quadratic units is grown one layer at a time. Every pair of the
 current inputs gets a unit ``y = a0 + a1 u + a2 v + a3 u^2 + a4 v^2 + a5 u v``,

@@ -115,8 +115,13 @@ def _descend(
     shrink: float,
     initial_step: float,
     grad_name: str,
+    stationary: Callable[[np.ndarray], bool] | None = None,
 ) -> DescentResult:
-    """Run the descent loop; ``grad_name`` is how errors refer to the gradient."""
+    """Run the descent loop; ``grad_name`` is how errors refer to the gradient.
+
+    The run stops once ``|g| <= tol`` or, if given, once ``stationary(g)`` holds
+    for the gradient ``g`` at the current iterate (a further, relative test).
+    """
     max_steps = check_positive_int(max_steps, "max_steps")
     tol = check_real(tol, "tol", low=0.0)
     c1 = check_real(c1, "c1", low=0.0, high=1.0, low_open=True, high_open=True)
@@ -140,11 +145,16 @@ def _descend(
             raise ValueError(f"{grad_name} returned non-finite values at step {step}")
         return g
 
+    def done(g: np.ndarray) -> bool:
+        return bool(np.linalg.norm(g) <= tol) or (
+            stationary is not None and stationary(g)
+        )
+
     path = [x.copy()]
     values = [fx]
     g = gradient(x, 0)
     steps = 0
-    while steps < max_steps and np.linalg.norm(g) > tol:
+    while steps < max_steps and not done(g):
         found = armijo_backtracking(
             f, x, fx, g, c1=c1, shrink=shrink, initial_step=initial_step
         )
@@ -159,6 +169,6 @@ def _descend(
         x=x,
         path=np.array(path),
         values=np.array(values),
-        converged=bool(np.linalg.norm(g) <= tol),
+        converged=done(g),
         steps=steps,
     )

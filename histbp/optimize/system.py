@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import as_finite_vector, check_callable
+from histbp._checks import as_finite_vector, check_callable, check_real
 from histbp.optimize.descent import _descend
 from histbp.optimize.result import SystemResult
 
@@ -21,6 +21,7 @@ def solve_system(
     *,
     max_steps: int = 1000,
     tol: float = 1e-10,
+    gtol: float = 1e-6,
     c1: float = 1e-4,
     shrink: float = 0.5,
     initial_step: float = 1.0,
@@ -30,9 +31,25 @@ def solve_system(
     This is the method of Cauchy's 1847 note: the sum of squares ``u`` is zero
     exactly at a solution and positive elsewhere, so one descends on ``u`` along
     its negative gradient ``-2 J^T f``, with a step that decreases ``u`` (here
-    chosen by Armijo backtracking, as in :func:`steepest_descent`). A run that
-    ends with a positive ``residual_norm`` has found a local minimum of ``u`` that
-    is not a solution, or has run out of steps.
+    chosen by Armijo backtracking, as in :func:`steepest_descent`).
+
+    The run stops at a solution, where the gradient ``2 J^T f`` vanishes with
+    ``f``, or at a stationary point of ``u`` that is no solution, where ``f`` is
+    nonzero but orthogonal to every column ``J_j`` of the Jacobian. An absolute
+    test alone cannot detect the second kind: there ``|2 J^T f|`` is computed
+    with an error of order ``eps |J| |f|``, and the line search stops moving once
+    the decrease of ``u`` it could find falls below the rounding of ``u``, which
+    happens at a gradient of order ``sqrt(eps) |J| |f|`` (``eps`` the machine
+    epsilon), so whether ``|2 J^T f|`` ever gets below a fixed ``tol`` depends on
+    the last bits of the arithmetic. The run therefore also stops when the
+    cosine of the angle between ``f`` and each column of ``J`` is at most
+    ``gtol`` in absolute value, the relative test of MINPACK's least-squares
+    solvers [more1980minpack]; the default ``1e-6`` is well above that rounding
+    level (``sqrt(eps)`` is about ``1.5e-8``), so the test is met by a decrease
+    that floating point resolves. A run that ends with a positive
+    ``residual_norm`` has stopped at such a stationary point (a local minimum of
+    ``u``, or a saddle point approached along a line it cannot leave), or has
+    run out of steps.
 
     Parameters
     ----------
@@ -47,6 +64,11 @@ def solve_system(
     max_steps, tol, c1, shrink, initial_step
         As for :func:`steepest_descent`; ``tol`` bounds the norm of the gradient
         ``2 J^T f`` of ``u``.
+    gtol
+        Stop also once ``|J_j . f| <= gtol |J_j| |f|`` for every column ``J_j`` of
+        the Jacobian (columns of zeros pass); a real number in ``[0, 1)``, and
+        ``0`` turns the relative test off. At such a point ``|2 J^T f|`` is at
+        most ``2 gtol |J|_F |f|``.
 
     Returns
     -------
@@ -66,7 +88,8 @@ def solve_system(
     References
     ----------
     Cauchy (1847) [cauchy1847]; Lemaréchal (2012) [lemarechal2012];
-    Armijo (1966) [armijo1966].
+    Armijo (1966) [armijo1966]; Moré, Garbow and Hillstrom (1980)
+    [more1980minpack].
 
     Examples
     --------
@@ -77,6 +100,7 @@ def solve_system(
     """
     check_callable(residuals, "residuals")
     check_callable(jacobian, "jacobian")
+    gtol = check_real(gtol, "gtol", low=0.0, high=1.0, high_open=True)
     x = as_finite_vector(x0, "x0")
     n = x.size
     r0 = np.asarray(residuals(x), dtype=float)
@@ -98,11 +122,21 @@ def solve_system(
         r = residual_vector(point)
         return float(r @ r)
 
+    # the Jacobian and residuals at the latest iterate, for the relative test
+    latest: dict[str, np.ndarray] = {}
+
     def gradient(point: np.ndarray) -> np.ndarray:
         J = np.asarray(jacobian(point), dtype=float)
         if J.shape != (m, n):
             raise ValueError(f"jacobian returned shape {J.shape}; expected ({m}, {n})")
-        return 2.0 * (J.T @ residual_vector(point))
+        latest["J"], latest["f"] = J, residual_vector(point)
+        return 2.0 * (J.T @ latest["f"])
+
+    def orthogonal(g: np.ndarray) -> bool:
+        column_norms = np.linalg.norm(latest["J"], axis=0)
+        return bool(
+            np.all(np.abs(g) <= 2.0 * gtol * column_norms * np.linalg.norm(latest["f"]))
+        )
 
     result = _descend(
         sum_of_squares,
@@ -114,6 +148,7 @@ def solve_system(
         shrink=shrink,
         initial_step=initial_step,
         grad_name="the gradient 2 J^T f of the sum of squares",
+        stationary=orthogonal if gtol > 0 else None,
     )
     return SystemResult(
         x=result.x,
