@@ -1,4 +1,4 @@
-"""Workload 10: einsum and linalg: a Gaussian process's marginal likelihood, vs autograd.
+"""Workload 10: einsum and linalg, a Gaussian process's likelihood, vs autograd.
 
 The function: the negative log marginal likelihood of a Gaussian process with a
 squared-exponential kernel with one length scale per input dimension (automatic
