@@ -35,6 +35,7 @@ extensions = [
     # (issue 10, items 4-7): see the block at the end of this file.
     "histbp_install",
     "histbp_downloads",
+    "histbp_status",
 ]
 
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "Thumbs.db", ".DS_Store"]
