@@ -408,7 +408,7 @@ CHECKS: Final[dict[str, tuple[Check, ...]]] = {
             "no solution within 1,000,000 sequences",
             "no solution (our runs stop at 3,000 here, 100,000 in the benchmark)",
             "reproduced",
-            r"solved after (\S+) of 3000",
+            r"(solved after \S+ of 3000) training",
         ),
     ),
     "hinton-salakhutdinov": (
@@ -437,7 +437,7 @@ CHECKS: Final[dict[str, tuple[Check, ...]]] = {
         ),
         _C(
             "MNIST test error of a deep MLP trained by plain backpropagation",
-            "0.35% (12.11 M weights, days on a GPU)",
+            "0.35% (12.11 M weights)",
             "same setting at a smaller scale",
             "differs",
             ours=(
