@@ -131,9 +131,13 @@ histbp_site_description = (
 # One setting: the repository gives the install-from-repository command, the
 # theme's repository / edit-this-page / open-an-issue buttons and its Binder and
 # Colab launch buttons (histbp_install fills in html_theme_options from it). A fork
-# or a CI run sets HISTBP_REPOSITORY_URL; `-D repository_url=...` works too.
-repository_url = os.environ.get(
-    "HISTBP_REPOSITORY_URL", "https://github.com/histbp/histbp"
+# or a CI run sets HISTBP_REPOSITORY_URL (Read the Docs gives its clone address);
+# `-D repository_url=...` works too.
+_clone_url = os.environ.get("READTHEDOCS_GIT_CLONE_URL", "")
+repository_url = (
+    os.environ.get("HISTBP_REPOSITORY_URL")
+    or (_clone_url.removesuffix(".git") if _clone_url.startswith("https://") else "")
+    or "https://github.com/histbp/histbp"
 )
 repository_branch = "main"
 # Until a release is on PyPI, pages also show (and notebooks use) the install from
