@@ -192,7 +192,8 @@ def script_header(app: Sphinx, title: str, url: str, needs: Needs) -> list[str]:
         f"# {url}",
         "#",
         "# The page's code cells in order (marked # %%), its text as comments.",
-        f"# It imports {_import_names(needs)}. Install them with",
+        f"# It imports {_import_names(needs)}. Install "
+        f"{'it' if len(needs.distributions) == 1 else 'them'} with",
     ]
     for number, (label, command) in enumerate(
         install_commands(app.config, needs.extra)

@@ -240,6 +240,13 @@ def add_install_box(app: Sphinx, doctree: nodes.document) -> None:
 # --- One setting for the theme's buttons ----------------------------------------------
 
 
+def copy_install_commands(app: Sphinx, config: Config) -> None:
+    """Let sphinx-copybutton decorate the install commands, like code cells."""
+    selector = f"div.{BOX_CLASS} div.highlight pre"
+    if selector not in config.copybutton_selector:
+        config.copybutton_selector = f"{config.copybutton_selector}, {selector}"
+
+
 def apply_repository_url(app: Sphinx, config: Config) -> None:
     """Fill in the theme's repository and launch options from ``repository_url``."""
     url = config.repository_url.rstrip("/")
@@ -268,5 +275,6 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_directive("install", InstallDirective)
     # Before the theme reads its options (builder-inited).
     app.connect("config-inited", apply_repository_url)
+    app.connect("config-inited", copy_install_commands)
     app.connect("doctree-read", add_install_box)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
