@@ -275,6 +275,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_directive("install", InstallDirective)
     # Before the theme reads its options (builder-inited).
     app.connect("config-inited", apply_repository_url)
-    app.connect("config-inited", copy_install_commands)
+    # Before sphinx-copybutton copies its selector into the pages' context (500).
+    app.connect("config-inited", copy_install_commands, priority=400)
     app.connect("doctree-read", add_install_box)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
