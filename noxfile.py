@@ -8,6 +8,7 @@ machine with Python 3.11+ and pip needs nothing else.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -160,6 +161,60 @@ def browser(session: nox.Session) -> None:
         "auto",
         *session.posargs,
         env={"HISTBP_SITE_TESTS": "1", "HISTBP_CHROMIUM": str(chromium), **ONE_THREAD},
+    )
+
+
+DIST = ROOT / "dist"
+
+
+@nox.session
+def build(session: nox.Session) -> None:
+    """Build the wheel and the sdist into ``dist/`` and check them as PyPI would.
+
+    The release workflow (``.github/workflows/release.yml``) runs this same session
+    before it publishes; ``-- --tag vX.Y.Z`` also checks that the tag names the
+    version being built.
+    """
+    session.install(*nox.project.dependency_groups(PYPROJECT, "build"))
+    shutil.rmtree(DIST, ignore_errors=True)
+    session.run("python", "-m", "build", "--outdir", str(DIST), str(ROOT))
+    built = sorted(DIST.iterdir())
+    session.run("twine", "check", "--strict", *map(str, built))
+    session.run(
+        "python", str(ROOT / ".ci" / "check_dist.py"), str(DIST), *session.posargs
+    )
+
+
+@nox.session(reuse_venv=False)
+def downloads(session: nox.Session) -> None:
+    """Run every downloaded ``.py`` and ``.ipynb`` of the built site from the wheel.
+
+    A fresh environment gets the wheel from ``dist/`` (``nox -s build``) with its
+    ``examples`` extra, never the source tree, then runs each page's script and
+    notebook as a reader would (after ``nox -s docs``). Extra arguments go to pytest.
+    """
+    wheels = sorted(DIST.glob("histbp-*.whl"))
+    if len(wheels) != 1:
+        session.error(f"expected one wheel in {DIST}, found {wheels}: run nox -s build")
+    if not (BUILD / "html" / "_sources").is_dir():
+        session.error(f"no site in {BUILD / 'html'}: build it first (nox -s docs)")
+    session.install(
+        f"histbp[examples] @ {wheels[0].as_uri()}",
+        *nox.project.dependency_groups(PYPROJECT, "downloads"),
+    )
+    session.run(
+        "pytest",
+        "tests/downloads",
+        "-n",
+        "auto",
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+        env={
+            "HISTBP_DOWNLOAD_TESTS": "1",
+            "HISTBP_WHEEL": str(wheels[0]),
+            **ONE_THREAD,
+        },
     )
 
 

@@ -58,6 +58,32 @@ bibtex_bibfiles = [str(ROOT / "references.bib")]
 bibtex_default_style = "histbp"
 bibtex_reference_style = "author_year"
 
+# --- Run it yourself: install, buttons, downloads, status (issue 10, items 4-7) ------
+# Install commands (histbp_install), the notebook and script downloads and the
+# launch buttons' notebooks (histbp_downloads), the reproduction status page
+# (histbp_status).
+extensions += ["histbp_install", "histbp_downloads", "histbp_status"]
+# One setting: the repository gives the install-from-repository command, the
+# theme's repository / edit-this-page / open-an-issue buttons and its Binder and
+# Colab launch buttons (histbp_install fills in html_theme_options from it). A fork
+# or a CI run sets HISTBP_REPOSITORY_URL (Read the Docs gives its clone address);
+# `-D repository_url=...` works too.
+_clone_url = os.environ.get("READTHEDOCS_GIT_CLONE_URL", "")
+repository_url = (
+    os.environ.get("HISTBP_REPOSITORY_URL")
+    or (_clone_url.removesuffix(".git") if _clone_url.startswith("https://") else "")
+    or "https://github.com/histbp/histbp"
+)
+repository_branch = "main"
+# Until a release is on PyPI, pages also show (and notebooks use) the install from
+# the repository.
+histbp_released = False
+# Binder and Colab open the converted notebooks (histbp_downloads), which the docs
+# workflow publishes on this branch of the repository.
+histbp_notebook_branch = "notebooks"
+# Stable anchors on the bibliography page, which the notebooks' citations link to.
+bibtex_cite_id = "cite-{key}"
+
 # --- API reference ------------------------------------------------------------------
 autodoc_typehints = "description"
 autodoc_member_order = "bysource"

@@ -19,6 +19,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Final
 
+from histbp.reproduction import CHECKS, Check
+
 __all__ = ["ENTRIES", "STRANDS", "Entry", "by_page", "get", "neighbours"]
 
 #: The strands the entries belong to, in the order the site presents them.
@@ -77,6 +79,15 @@ class Entry:
     def implemented(self) -> bool:
         """Whether the entry's method is implemented in ``histbp`` yet."""
         return bool(self.implementations)
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        """What the entry's page checks against its source, with verdicts.
+
+        The checks are data in :data:`histbp.reproduction.CHECKS`, by slug; the
+        site's reproduction status page is made from them.
+        """
+        return CHECKS.get(self.slug, ())
 
 
 def _entry(

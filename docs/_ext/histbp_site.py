@@ -1,8 +1,5 @@
 """What the hosted site needs beyond the pages, with no extension from outside.
 
-- **Downloads**: every page with code cells offers its executed notebook (``.ipynb``,
-  as MyST-NB wrote it) and a plain script (``.py``, its cells in order, the prose as
-  comments) in the book theme's download menu, beside the ``.md`` source.
 - **Open Graph**: ``og:`` and description meta tags on every page; an entry page's
   description is its one-sentence summary from the registry.
 - **Sitemap**: ``sitemap.xml`` and ``robots.txt`` written at the end of the build,
@@ -18,7 +15,6 @@ from __future__ import annotations
 
 import html
 import importlib.util
-import json
 import re
 import shutil
 from pathlib import Path
@@ -82,7 +78,7 @@ def merge_descriptions(
     env.histbp_descriptions.update({d: theirs[d] for d in docnames if d in theirs})
 
 
-# --- Per page: meta tags and downloads ------------------------------------------------
+# --- Per page: meta tags ------------------------------------------------
 
 
 def page_url(app: Sphinx, pagename: str) -> str:
@@ -121,115 +117,6 @@ def add_meta_tags(app: Sphinx, pagename, templatename, context, doctree) -> None
         )
     lines.append('<meta name="twitter:card" content="summary" />')
     context["metatags"] = context.get("metatags", "") + "\n".join(lines) + "\n"
-
-
-def notebook_to_script(notebook: dict, title: str, url: str) -> str:
-    """A notebook as a plain script: code cells in order, the prose as comments.
-
-    The cells are marked ``# %%`` (the "percent" format that editors such as VS Code
-    and Spyder run cell by cell); the script also runs as a whole.
-    """
-    lines = [
-        f"# {title}",
-        f"# {url}" if url else "#",
-        "#",
-        "# The page's code cells in order, and its text as comments. It runs as it is",
-        "# with histbp installed (and matplotlib, on pages that plot).",
-        "",
-    ]
-    for cell in notebook.get("cells", []):
-        source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else source
-        if cell.get("cell_type") == "code":
-            lines += ["# %%", source.rstrip("\n"), ""]
-        elif cell.get("cell_type") == "markdown" and source.strip():
-            lines.append("# %% [markdown]")
-            lines += [f"# {line}".rstrip() for line in source.strip("\n").splitlines()]
-            lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _executed_notebook(app: Sphinx, pagename: str) -> Path:
-    # Where MyST-NB writes each page's notebook after running it.
-    return Path(app.outdir).parent / "jupyter_execute" / f"{pagename}.ipynb"
-
-
-def _cached_outputs(app: Sphinx, notebook: dict) -> dict:
-    """The notebook with its outputs from the execution cache (``cache`` mode).
-
-    In cache mode MyST-NB renders the cached outputs but writes the notebook
-    without them; merge them back so that a local build offers what a hosted one
-    does. Where the cache has no match, the notebook stays as it is.
-    """
-    if app.config.nb_execution_mode != "cache":
-        return notebook
-    import nbformat
-    from jupyter_cache import get_cache
-
-    node = nbformat.from_dict(notebook)
-    try:
-        _, merged = get_cache(
-            app.config.nb_execution_cache_path
-        ).merge_match_into_notebook(node)
-    except KeyError:
-        return notebook
-    return json.loads(nbformat.writes(merged))
-
-
-def add_downloads(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """Put a page's notebook and script in ``_sources/``, named for the theme."""
-    if doctree is None or app.builder.format != "html":
-        return
-    source = _executed_notebook(app, pagename)
-    if not source.is_file():
-        return
-    notebook = json.loads(source.read_text(encoding="utf-8"))
-    if not any(cell.get("cell_type") == "code" for cell in notebook.get("cells", [])):
-        return
-    target = Path(app.outdir, "_sources", f"{pagename}.ipynb")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if app.config.nb_execution_mode == "cache":
-        notebook = _cached_outputs(app, notebook)
-        target.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
-    else:
-        shutil.copyfile(source, target)
-    title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title") or pagename))
-    url = page_url(app, pagename) if app.config.html_baseurl else ""
-    script = notebook_to_script(notebook, title, url)
-    target.with_suffix(".py").write_text(script, encoding="utf-8")
-    # sphinx-book-theme lists ``ipynb_source`` (under _sources/) in its download menu.
-    context["ipynb_source"] = f"{pagename}.ipynb"
-    context["histbp_script_source"] = f"{pagename}.py"
-
-
-def add_script_button(app: Sphinx, pagename, templatename, context, doctree) -> None:
-    """Add the ``.py`` script to the theme's download menu, after the notebook."""
-    script = context.get("histbp_script_source")
-    if not script:
-        return
-    for group in context.get("header_buttons", []):
-        if group.get("label") != "download-buttons":
-            continue
-        buttons = group["buttons"]
-        at = next(
-            (
-                i + 1
-                for i, b in enumerate(buttons)
-                if b.get("label") == "download-notebook-button"
-            ),
-            0,
-        )
-        buttons.insert(
-            at,
-            {
-                "type": "link",
-                "url": f"{context['pathto']('_sources', 1)}/{script}",
-                "text": ".py",
-                "tooltip": "Download the code cells as a script",
-                "icon": "fas fa-terminal",
-                "label": "download-script-button",
-            },
-        )
 
 
 # --- At the end: sitemap, robots.txt, 404, MathJax -----------------------------------
@@ -340,8 +227,5 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("env-purge-doc", purge_description)
     app.connect("env-merge-info", merge_descriptions)
     app.connect("html-page-context", add_meta_tags)
-    # Before sphinx-book-theme builds its buttons (501), and after (502).
-    app.connect("html-page-context", add_downloads, priority=500)
-    app.connect("html-page-context", add_script_button, priority=502)
     app.connect("build-finished", finish)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -342,7 +342,12 @@ def _check_downloads(page: Page, name: str, site_url: str) -> None:
     script = f"{site_url}_sources/{name}.py"
     assert notebook in links and script in links, f"{name}: {links}"
     data = json.loads(page.request.get(notebook).text())
-    code = [c for c in data["cells"] if c["cell_type"] == "code"]
+    code = [
+        c
+        for c in data["cells"]
+        if c["cell_type"] == "code"
+        and "remove-cell" not in c["metadata"].get("tags", [])
+    ]
     assert len(code) == len(code_cells(name))
     text = page.request.get(script).text()
     assert all(cell.strip() in text for cell in code_cells(name))
