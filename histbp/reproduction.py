@@ -411,6 +411,29 @@ CHECKS: Final[dict[str, tuple[Check, ...]]] = {
             r"(solved after \S+ of 3000) training",
         ),
     ),
+    "schmidhuber-history-compressor": (
+        _C(
+            "inputs each level of the stack reads, by the closed form",
+            "2 + 1200/10, 2 + 1200/100, ...: 1202, 122, 14, 3, 2",
+            "exact",
+            "confirmed",
+            r"inputs per level: (\[[^\]]*\])",
+        ),
+        _C(
+            "four stacked history compressors on a 1,200-step lag",
+            "credit assignment across more than 1,000 steps (the thesis; not re-read)",
+            "learnt within 300 training sequences (our task and sizes)",
+            "confirmed",
+            r"the 1,200-step lag learnt after (\d+) training sequences",
+        ),
+        _C(
+            "plain BPTT on the same task",
+            "fails where the stack succeeds",
+            "no solution within 200 sequences (500 in the reproduce script)",
+            "confirmed",
+            r"(solved after \S+ of 200) sequences",
+        ),
+    ),
     "hinton-salakhutdinov": (
         _C(
             "deep autoencoder on 8x8 digits: error per test image, pre-trained",
