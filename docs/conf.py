@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import os
 import re
 import sys
@@ -37,12 +38,20 @@ extensions = [
     "histbp_bibstyle",
     "histbp_timeline",
     "histbp_figure",
+    "histbp_plots",
     "histbp_cite",
     "histbp_site",
     "histbp_exec",
 ]
 
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "Thumbs.db", ".DS_Store"]
+exclude_patterns = [
+    "_build",
+    "_intersphinx",
+    "_kernel",
+    "**.ipynb_checkpoints",
+    "Thumbs.db",
+    ".DS_Store",
+]
 nitpicky = True
 
 # --- MyST and executed notebooks ---------------------------------------------------
@@ -58,6 +67,17 @@ nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_timeout = 120
 nb_merge_streams = True
+# --- issue 10, figures ---
+# The pages' kernels start from docs/_kernel's "python3" kernel, which loads
+# histbp_plots (from docs/_ext): every figure is drawn as SVG and carries a
+# description of what it shows, which becomes its alt text.
+os.environ["JUPYTER_PATH"] = os.pathsep.join(
+    filter(None, [str(DOCS / "_kernel"), os.environ.get("JUPYTER_PATH")])
+)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    filter(None, [str(DOCS / "_ext"), os.environ.get("PYTHONPATH")])
+)
+# --- end issue 10 ---
 # A kernel costs more than a second to start: pages without code cells skip it.
 nb_execution_excludepatterns = sorted(
     str(page.relative_to(DOCS))
@@ -117,7 +137,6 @@ html_theme_options = {
 # The article header's search button is on every page at every width; the primary
 # sidebar keeps the logo, the icon links and the table of contents.
 html_sidebars = {"**": ["navbar-logo.html", "icon-links.html", "sbt-sidebar-nav.html"]}
-html_js_files = ["histbp.js"]
 # --- end issue 10 ---
 # The ".md" download is the page's source as written, not a ".md.txt".
 html_sourcelink_suffix = ""
@@ -167,11 +186,15 @@ histbp_citation_file = str(ROOT / "CITATION.cff")
 
 
 # --- issue 10, accessibility of what the theme and docutils emit -------------------
+def _attr(text: str) -> str:
+    return html_module.escape(html_module.unescape(text), quote=True)
+
+
 def _name_sidebar_toggles(html: str) -> str:
     """Give each expand/collapse toggle of the sidebar a name (axe: summary-name)."""
     return re.sub(
         r'(<a [^>]*>([^<]*)</a><details(?: open="open")?>)<summary>',
-        lambda m: f'{m.group(1)}<summary aria-label="Pages under {m.group(2)}">',
+        lambda m: f'{m.group(1)}<summary aria-label="Pages under {_attr(m.group(2))}">',
         html,
     )
 
@@ -188,7 +211,9 @@ def _accessible_html(app, pagename, templatename, context, doctree) -> None:
 
         def named(*args, **kwargs):
             html = toctree(*args, **kwargs)
-            return _name_sidebar_toggles(html) if isinstance(html, str) else html
+            if kwargs.get("kind", args[0] if args else None) != "sidebar":
+                return html
+            return _name_sidebar_toggles(str(html))
 
         context["generate_toctree_html"] = named
 

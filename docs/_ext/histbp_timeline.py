@@ -110,10 +110,13 @@ def surname(person: str) -> str:
 
 
 def index_name(person: str) -> str:
-    """A person as an index lists them: "Linnainmaa, Seppo"."""
-    words = person.split()
-    given = " ".join(words[:-1])
-    return f"{words[-1]}, {given}" if given else words[-1]
+    """A person as the index lists them: "Linnainmaa; Seppo Linnainmaa".
+
+    The surname alone is the entry, so that the built-in search, which matches an
+    index entry only when the query is at least half its length, finds it; the
+    full name is its sub-entry.
+    """
+    return f"{surname(person)}; {person}"
 
 
 def people_short(entry: timeline.Entry) -> str:
