@@ -28,13 +28,13 @@ SYMBOLS = {
     "lambda": "λ",
     "kappa": "κ",
     "theta": "θ",
-    "alpha": "α",
+    "alpha": "α",  # noqa: RUF001
     "beta": "β",
-    "gamma": "γ",
+    "gamma": "γ",  # noqa: RUF001
     "delta": "δ",
     "eta": "η",
     "mu": "μ",
-    "sigma": "σ",
+    "sigma": "σ",  # noqa: RUF001
     "epsilon": "ε",
     "varepsilon": "ε",
     "nabla": "∇",
@@ -45,11 +45,11 @@ SYMBOLS = {
     "leq": "≤",
     "ge": "≥",
     "geq": "≥",
-    "times": "×",
+    "times": "×",  # noqa: RUF001
     "cdot": "·",
     "infty": "∞",
     "sum": "Σ",
-    "ell": "ℓ",
+    "ell": "ℓ",  # noqa: RUF001
     "pm": "±",
     "|": "‖",
 }

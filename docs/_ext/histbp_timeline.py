@@ -23,7 +23,6 @@ from histbp import timeline
 
 # Beyond this many people a title names the first and "et al.".
 _MAX_NAMED = 3
-INDEX_TARGET = "histbp-entry-index"
 
 
 def _doc_link(fromdoc: str, target: str, text: str) -> addnodes.pending_xref:
@@ -144,15 +143,17 @@ def _byline(entry: timeline.Entry) -> nodes.paragraph:
     return nodes.paragraph(text, text, classes=["histbp-byline"])
 
 
-def _index_nodes(entry: timeline.Entry) -> list[nodes.Node]:
-    """Main index entries for the entry's years and people, and their target."""
-    entries = [("single", year, INDEX_TARGET, "main", None) for year in years(entry)]
+def _index_node(entry: timeline.Entry, target: str) -> addnodes.index:
+    """Main index entries for the entry's years and people, pointing at ``target``.
+
+    The target is the page's top section, so that the search page's summary of the
+    result is the page's opening text.
+    """
+    entries = [("single", year, target, "main", None) for year in years(entry)]
     entries += [
-        ("single", index_name(person), INDEX_TARGET, "main", None)
-        for person in entry.people
+        ("single", index_name(person), target, "main", None) for person in entry.people
     ]
-    index = addnodes.index(entries=entries, inline=False)
-    return [index, nodes.target("", "", ids=[INDEX_TARGET])]
+    return addnodes.index(entries=entries, inline=False)
 
 
 def retitle_entry_page(app: Sphinx, doctree: nodes.document) -> None:
@@ -174,7 +175,7 @@ def retitle_entry_page(app: Sphinx, doctree: nodes.document) -> None:
     if not title.astext().startswith(prefix):
         title.insert(0, nodes.Text(prefix))
     at = section.index(title) + 1
-    section[at:at] = [_byline(entry), *_index_nodes(entry)]
+    section[at:at] = [_byline(entry), _index_node(entry, section["ids"][0])]
 
 
 def setup(app: Sphinx) -> dict[str, object]:

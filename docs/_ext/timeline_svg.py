@@ -13,7 +13,8 @@ and the site's stylesheet shows the one that fits the width at hand:
 
 In both, the years before 1950 take a short stretch of the axis and a break mark
 separates them from the modern decades, which get the room. Every mark is a link
-(``<a href>`` with an ``aria-label``, in a group with a ``<title>`` tooltip) to its entry's page.
+(``<a href>`` with an ``aria-label``, in a group with a ``<title>`` tooltip) to its
+entry's page.
 """
 
 from __future__ import annotations

@@ -39,7 +39,9 @@ def test_panels_alike_are_counted_once(figure):
         ax.imshow(np.eye(3))
     figure.suptitle("Hidden units")
     text = hp.describe(figure)
-    assert text == "A figure of 6 panels titled “Hidden units”: 6 panels, each an image."
+    assert (
+        text == "A figure of 6 panels titled “Hidden units”: 6 panels, each an image."
+    )
 
 
 def test_points_and_bars_are_named(figure):
