@@ -97,7 +97,6 @@ autosummary_generate = False
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False
-# Types named in numpy docstrings that have no page of their own on this site.
 # The bare names of numpy-style docstrings, as links.
 napoleon_type_aliases = {
     "ndarray": "numpy.ndarray",
@@ -113,6 +112,8 @@ nitpick_ignore_regex = [
 
 # --- HTML ---------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
+# issue 10: one small override of the theme's (search-button-field.html).
+templates_path = [str(DOCS / "_templates")]
 html_title = "histbp"
 # A favicon of our own: without one, browsers ask for /favicon.ico and log a 404.
 html_favicon = str(DOCS / "_static" / "favicon.svg")
@@ -129,15 +130,12 @@ html_theme_options = {
     # pydata-sphinx-theme fills the top header (which sphinx-book-theme hides)
     # with a search box and a copy of each sidebar toggle, and both themes' scripts
     # bind to the first toggle on the page: the hidden one. With nothing in the
-    # header, the visible toggles of the article header are the only ones.
+    # header, the visible toggles of the article header are the only ones, and
+    # one search box is left at each width: the primary sidebar's on a desktop,
+    # the article header's button where the sidebar is folded away.
     "navbar_persistent": [],
     # --- end issue 10 ---
 }
-# --- issue 10, navigation: one search box ---
-# The article header's search button is on every page at every width; the primary
-# sidebar keeps the logo, the icon links and the table of contents.
-html_sidebars = {"**": ["navbar-logo.html", "icon-links.html", "sbt-sidebar-nav.html"]}
-# --- end issue 10 ---
 # The ".md" download is the page's source as written, not a ".md.txt".
 html_sourcelink_suffix = ""
 # The copy button goes on code-cell inputs and on the BibTeX of "Cite this entry"
