@@ -81,7 +81,8 @@ class TimelineTable(SphinxDirective):
             status = "runs in histbp" if entry.implemented else "to be implemented"
             rows.append(
                 [
-                    nodes.Text(entry.date),
+                    # A double date may break after its slash on a phone.
+                    nodes.Text(entry.date.replace("/", "/\u200b")),
                     _doc_link(docname, entry.page, entry.title),
                     nodes.Text(", ".join(entry.people)),
                     nodes.Text(entry.strand),

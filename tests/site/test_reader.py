@@ -114,6 +114,28 @@ def test_the_contents_toggle_shows_the_pages_sections_on_a_phone(visit):
     seen.check()
 
 
+def test_the_timeline_table_fits_a_phone_without_clipping_a_column(visit):
+    seen = visit("index.html", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = seen.page
+    table = page.locator("table.histbp-timeline-table")
+    table.scroll_into_view_if_needed()
+    fit = table.evaluate(
+        """t => { const frame = t.parentElement;
+            const cells = [...t.querySelectorAll('td, th')]
+                .filter(c => getComputedStyle(c).display !== 'none');
+            const right = frame.getBoundingClientRect().right;
+            return {table: t.scrollWidth, frame: frame.clientWidth,
+                    clipped: cells.filter(c => c.getBoundingClientRect().right
+                                               > right + 0.5).length,
+                    columns: [...t.rows[0].cells]
+                        .filter(c => getComputedStyle(c).display !== 'none')
+                        .map(c => c.textContent.trim())}; }"""
+    )
+    assert fit["table"] <= fit["frame"] and fit["clipped"] == 0, fit
+    assert fit["columns"][:3] == ["Date", "Entry", "People"], fit
+    seen.check()
+
+
 # --- Search -------------------------------------------------------------------------
 
 
