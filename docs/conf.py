@@ -164,6 +164,20 @@ ogp_social_cards = {"enable": False}
 # The 404 page is served for a missing address at any depth: its links and assets
 # are addressed from the site's root path.
 notfound_urls_prefix = urlsplit(html_baseurl).path or "/"
+notfound_context = {
+    "title": "Page not found",
+    "body": (
+        "<h1>Page not found</h1>"
+        "<p>There is no page at this address. It may have moved when the timeline "
+        "was reordered, or the address may be mistyped.</p><ul>"
+        f'<li>Start from the <a href="{notfound_urls_prefix}index.html">timeline</a>: '
+        "every entry is listed there, by date and by strand.</li>"
+        "<li>Search the site with the search box, or press <kbd>Ctrl</kbd> + "
+        "<kbd>K</kbd>.</li>"
+        f'<li>Look a work up in the <a href="{notfound_urls_prefix}bibliography.html">'
+        "bibliography</a>.</li></ul>"
+    ),
+}
 
 # --- Links into numpy's and Python's documentation (issue 10) ---------------------
 # The inventories are committed (docs/_intersphinx/README.md says where each comes
