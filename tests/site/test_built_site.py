@@ -53,8 +53,8 @@ def test_the_sitemap_lists_every_page_and_only_pages_that_exist(site_dir):
     assert not {url[len(base) :] for url in urls} & {"404.html", "search.html"}
 
 
-# Pages that Sphinx generates without a source get no Open Graph tags.
-GENERATED = {"genindex.html", "search.html", "py-modindex.html"}
+# Pages generated without a source (the 404 page too) get no Open Graph tags.
+GENERATED = {"genindex.html", "search.html", "py-modindex.html", "404.html"}
 
 
 def test_every_page_has_open_graph_tags_and_a_canonical_address(site_dir):
