@@ -145,7 +145,9 @@ def browser(session: nox.Session) -> None:
 
     Playwright drives the system's Chromium (``/usr/bin/chromium``, from Debian's
     ``chromium`` package, or ``HISTBP_CHROMIUM``); it never downloads a browser.
-    Extra arguments go to pytest.
+    axe-core, for the accessibility audit, comes from the npm registry (``npm ci``
+    in ``tests/site``; Node.js and npm must be installed). Extra arguments go to
+    pytest.
     """
     site_dir = BUILD / "html"
     if not (site_dir / "index.html").is_file():
@@ -154,6 +156,19 @@ def browser(session: nox.Session) -> None:
     if not chromium.is_file():
         session.error(f"{chromium} is missing: apt-get install chromium")
     _install(session, "browser")
+    # axe-core, for the accessibility audit, from the npm registry (package-lock.json
+    # pins it); `npm ci` is quick when node_modules is already in place.
+    axe = ROOT / "tests" / "site" / "node_modules" / "axe-core" / "axe.min.js"
+    if not axe.is_file():
+        session.run(
+            "npm",
+            "ci",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            "tests/site",
+            external=True,
+        )
     session.run(
         "pytest",
         "tests/site",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html as html_module
 import os
+import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
@@ -25,20 +28,38 @@ extensions = [
     "sphinx.ext.mathjax",
     "sphinxcontrib.bibtex",
     "sphinx_copybutton",
+    # --- issue 10, reader's site: kept libraries for solved problems ---
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.viewcode",
+    "sphinx_sitemap",
+    "sphinxext.opengraph",
+    "notfound.extension",
+    # --- end issue 10 ---
     "histbp_bibstyle",
     "histbp_timeline",
     "histbp_figure",
+    "histbp_plots",
     "histbp_cite",
     "histbp_site",
     "histbp_exec",
 ]
 
-exclude_patterns = ["_build", "**.ipynb_checkpoints", "Thumbs.db", ".DS_Store"]
+exclude_patterns = [
+    "_build",
+    "_intersphinx",
+    "_kernel",
+    "**.ipynb_checkpoints",
+    "Thumbs.db",
+    ".DS_Store",
+]
 nitpicky = True
 
 # --- MyST and executed notebooks ---------------------------------------------------
 myst_enable_extensions = ["amsmath", "colon_fence", "deflist", "dollarmath"]
 myst_heading_anchors = 3
+# Footnotes stay where the page puts them (its "References" section, before
+# "Cite this entry"), not moved to the end of the page.
+myst_footnote_sort = False
 # "force" re-runs every cell (CI, hosted builds); "cache" reuses unchanged results.
 nb_execution_mode = os.environ.get("HISTBP_NB_EXECUTION", "force")
 nb_execution_cache_path = str(DOCS / "_build" / ".jupyter_cache")
@@ -46,6 +67,17 @@ nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_timeout = 120
 nb_merge_streams = True
+# --- issue 10, figures ---
+# The pages' kernels start from docs/_kernel's "python3" kernel, which loads
+# histbp_plots (from docs/_ext): every figure is drawn as SVG and carries a
+# description of what it shows, which becomes its alt text.
+os.environ["JUPYTER_PATH"] = os.pathsep.join(
+    filter(None, [str(DOCS / "_kernel"), os.environ.get("JUPYTER_PATH")])
+)
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    filter(None, [str(DOCS / "_ext"), os.environ.get("PYTHONPATH")])
+)
+# --- end issue 10 ---
 # A kernel costs more than a second to start: pages without code cells skip it.
 nb_execution_excludepatterns = sorted(
     str(page.relative_to(DOCS))
@@ -91,23 +123,23 @@ autosummary_generate = False
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False
-# Types named in numpy docstrings that have no page of their own on this site.
+# The bare names of numpy-style docstrings, as links.
+napoleon_type_aliases = {
+    "ndarray": "numpy.ndarray",
+    "ArrayLike": "numpy.typing.ArrayLike",
+    "NDArray": "numpy.typing.NDArray",
+    "Generator": "numpy.random.Generator",
+}
+# Words of numpy-style type descriptions that name no object.
 nitpick_ignore_regex = [
-    ("py:class", r"(numpy\.)?(typing\.)?(ndarray|ArrayLike|NDArray|floating|float64)"),
     ("py:class", r"array_like|array-like|callable|optional|default.*|shape .*"),
-    ("py:class", r"(collections\.abc\.)?(Callable|Sequence|Iterable|Iterator)"),
     ("py:class", r"histbp\..*\._.*"),
-    # The build makes no network request, so there are no intersphinx inventories:
-    # references into numpy and the standard library stay plain text.
-    (
-        "py:(class|func|meth|mod|data|obj|exc)",
-        r"(numpy|fractions|collections|typing|math|inspect|ast|pathlib|os|gzip"
-        r"|hashlib|urllib|dataclasses|functools|compile|exec|eval)(\..*)?",
-    ),
 ]
 
 # --- HTML ---------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"
+# issue 10: one small override of the theme's (search-button-field.html).
+templates_path = [str(DOCS / "_templates")]
 html_title = "histbp"
 # A favicon of our own: without one, browsers ask for /favicon.ico and log a 404.
 html_favicon = str(DOCS / "_static" / "favicon.svg")
@@ -120,6 +152,15 @@ html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": True,
     "home_page_in_toc": True,
+    # --- issue 10, navigation ---
+    # pydata-sphinx-theme fills the top header (which sphinx-book-theme hides)
+    # with a search box and a copy of each sidebar toggle, and both themes' scripts
+    # bind to the first toggle on the page: the hidden one. With nothing in the
+    # header, the visible toggles of the article header are the only ones, and
+    # one search box is left at each width: the primary sidebar's on a desktop,
+    # the article header's button where the sidebar is folded away.
+    "navbar_persistent": [],
+    # --- end issue 10 ---
 }
 # The ".md" download is the page's source as written, not a ".md.txt".
 html_sourcelink_suffix = ""
@@ -129,21 +170,95 @@ copybutton_selector = (
     "div.cell_input div.highlight pre, div.histbp-cite div.highlight pre"
 )
 
-# --- Hosting (histbp_site) ----------------------------------------------------------
+# --- Hosting: sitemap, Open Graph, 404 (issue 10) ------------------------------------
 # The canonical address: Read the Docs sets READTHEDOCS_CANONICAL_URL; the GitHub
-# Pages workflow sets HISTBP_BASEURL. It gives the canonical links, the sitemap, the
-# Open Graph tags and the 404 page's base.
+# Pages workflow sets HISTBP_BASEURL. It gives the canonical links, the sitemap
+# (sphinx-sitemap), the Open Graph tags (sphinxext-opengraph) and the addresses of
+# the 404 page's assets (sphinx-notfound-page).
 html_baseurl = (
     os.environ.get("HISTBP_BASEURL")
     or os.environ.get("READTHEDOCS_CANONICAL_URL")
     or "https://histbp.readthedocs.io/en/latest/"
 )
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["404.html", "search.html", "genindex.html", "py-modindex.html"]
+ogp_site_url = html_baseurl
+ogp_site_name = "histbp"
+ogp_description_length = 200
+# No generated social-card images: they would draw one matplotlib figure per page.
+ogp_social_cards = {"enable": False}
+# The 404 page is served for a missing address at any depth: its links and assets
+# are addressed from the site's root path.
+notfound_urls_prefix = urlsplit(html_baseurl).path or "/"
+notfound_context = {
+    "title": "Page not found",
+    "body": (
+        "<h1>Page not found</h1>"
+        "<p>There is no page at this address. It may have moved when the timeline "
+        "was reordered, or the address may be mistyped.</p><ul>"
+        f'<li>Start from the <a href="{notfound_urls_prefix}index.html">timeline</a>: '
+        "every entry is listed there, by date and by strand.</li>"
+        "<li>Search the site with the search box, or press <kbd>Ctrl</kbd> + "
+        "<kbd>K</kbd>.</li>"
+        f'<li>Look a work up in the <a href="{notfound_urls_prefix}bibliography.html">'
+        "bibliography</a>.</li></ul>"
+    ),
+}
+
+# --- Links into numpy's and Python's documentation (issue 10) ---------------------
+# The inventories are committed (docs/_intersphinx/README.md says where each comes
+# from), so the build makes no network request.
+INVENTORIES = DOCS / "_intersphinx"
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3.11/", str(INVENTORIES / "python-3.11.inv")),
+    "numpy": ("https://numpy.org/doc/stable/", str(INVENTORIES / "numpy.inv")),
+}
+intersphinx_cache_limit = -1
+# viewcode: a [source] link from each documented object to its highlighted code.
+viewcode_line_numbers = True
+
 # MathJax 3 from the sphinx-mathjax-offline package, copied into _static/: the
 # build and the site make no request to a CDN.
 mathjax_path = "mathjax/tex-chtml-full.js"
 histbp_citation_file = str(ROOT / "CITATION.cff")
-histbp_site_description = (
-    "The history of backpropagation as a timeline, from Leibniz's chain rule (1676) "
-    "to deep networks trained by plain backpropagation (2010), each method run in "
-    "executed Python."
-)
+
+
+# --- issue 10, accessibility of what the theme and docutils emit -------------------
+def _attr(text: str) -> str:
+    return html_module.escape(html_module.unescape(text), quote=True)
+
+
+def _name_sidebar_toggles(html: str) -> str:
+    """Give each expand/collapse toggle of the sidebar a name (axe: summary-name)."""
+    return re.sub(
+        r'(<a [^>]*>([^<]*)</a><details(?: open="open")?>)<summary>',
+        lambda m: f'{m.group(1)}<summary aria-label="Pages under {_attr(m.group(2))}">',
+        html,
+    )
+
+
+def _accessible_html(app, pagename, templatename, context, doctree) -> None:
+    # docutils wraps citations in role="list" but gives each one a role that is
+    # not a list item (axe: aria-required-children); the list role goes.
+    if "body" in context:
+        context["body"] = context["body"].replace(
+            '<div role="list" class="citation-list">', '<div class="citation-list">'
+        )
+    toctree = context.get("generate_toctree_html")
+    if toctree is not None:
+
+        def named(*args, **kwargs):
+            html = toctree(*args, **kwargs)
+            if kwargs.get("kind", args[0] if args else None) != "sidebar":
+                return html
+            return _name_sidebar_toggles(str(html))
+
+        context["generate_toctree_html"] = named
+
+
+def setup(app) -> None:
+    # After the themes have put their functions in the page's context.
+    app.connect("html-page-context", _accessible_html, priority=900)
+
+
+# --- end issue 10 ---

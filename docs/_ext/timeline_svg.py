@@ -13,7 +13,8 @@ and the site's stylesheet shows the one that fits the width at hand:
 
 In both, the years before 1950 take a short stretch of the axis and a break mark
 separates them from the modern decades, which get the room. Every mark is a link
-(``<a href>`` with an ``aria-label`` and a ``<title>`` tooltip) to its entry's page.
+(``<a href>`` with an ``aria-label``, in a group with a ``<title>`` tooltip) to its
+entry's page.
 """
 
 from __future__ import annotations
@@ -81,12 +82,17 @@ def short_name(entry: EntryLike) -> str:
     return f"{names[0]} et al."
 
 
-def describe(entry: EntryLike) -> str:
-    """The accessible name of an entry's mark: date, people, title and strand."""
-    status = "" if entry.implemented else " (not yet implemented in histbp)"
+def describe(entry: EntryLike, shown: str) -> str:
+    """The accessible name (and tooltip) of an entry's mark that shows ``shown``.
+
+    It starts with the mark's visible text, so that a reader who says what they see
+    (voice control) names the link; then come the title, the date, the full names
+    and the strand.
+    """
+    status = "; not yet implemented in histbp" if not entry.implemented else ""
     return (
-        f"{entry.date}: {', '.join(entry.people)}, {entry.title}; "
-        f"strand: {entry.strand}{status}"
+        f"{shown}: {entry.title} ({entry.date}; {', '.join(entry.people)}; "
+        f"strand: {entry.strand}{status})"
     )
 
 
@@ -331,14 +337,17 @@ def _f(value: float) -> str:
 
 
 def _mark_svg(mark: Mark, href: str, strand_index: int, leader: str = "") -> str:
-    name = escape(describe(mark.entry))
+    name = escape(describe(mark.entry, mark.label))
     fill = "" if mark.entry.implemented else " histbp-tl-hollow"
     x, y, w, h = mark.box
     radius = WIDE_DOT if not leader else 4.5
+    # The tooltip (<title>) belongs to a group around the link, not to the link:
+    # inside it, its text would count as the link's text, which then would not
+    # match the link's name (axe: label-content-name-mismatch).
     return (
+        f"<g><title>{name}</title>"
         f'<a href="{escape(href)}" aria-label="{name}" class="histbp-tl-mark"'
         f' data-slug="{escape(mark.entry.slug)}">'
-        f"<title>{name}</title>"
         f'<rect class="histbp-tl-hit" x="{_f(x)}" y="{_f(y)}" width="{_f(w)}"'
         f' height="{_f(h)}" rx="4"/>'
         f"{leader}"
@@ -348,7 +357,7 @@ def _mark_svg(mark: Mark, href: str, strand_index: int, leader: str = "") -> str
         f'<text class="histbp-tl-name" x="{_f(mark.label_x)}" y="{_f(mark.label_y)}"'
         f' text-anchor="{mark.anchor}" dominant-baseline="central">'
         f"{escape(mark.label)}</text>"
-        "</a>"
+        "</a></g>"
     )
 
 
@@ -493,17 +502,21 @@ def render(
         raise ValueError(f"entries name strands that are not in STRANDS: {unknown}")
     label_id = f"{figure_id}-caption"
     early = [e.year for e in entries if e.year < BREAK_YEAR]
+    # The legend lists only what the drawing shows.
+    used = {e.strand for e in entries}
     legend = "".join(
         f'<li><svg class="histbp-tl-swatch" viewBox="0 0 12 12" aria-hidden="true">'
         f'<circle class="histbp-tl-dot histbp-tl-s{i}" cx="6" cy="6" r="5"/></svg>'
         f"{i + 1} · {escape(strand)}</li>"
         for i, strand in enumerate(strands)
+        if strand in used
     )
-    legend += (
-        '<li><svg class="histbp-tl-swatch" viewBox="0 0 12 12" aria-hidden="true">'
-        '<circle class="histbp-tl-dot histbp-tl-hollow" cx="6" cy="6" r="4.5"/></svg>'
-        "not yet implemented in histbp</li>"
-    )
+    if not all(e.implemented for e in entries):
+        legend += (
+            '<li><svg class="histbp-tl-swatch" viewBox="0 0 12 12" aria-hidden="true">'
+            '<circle class="histbp-tl-dot histbp-tl-hollow" cx="6" cy="6" r="4.5"/>'
+            "</svg>not yet implemented in histbp</li>"
+        )
     caption = (
         f"The {len(entries)} entries of the timeline, from {min(early)} to "
         f"{max(e.year for e in entries)}, by strand. Every mark links to its page. "

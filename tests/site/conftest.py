@@ -15,6 +15,7 @@ Chromium, a built site), so each module skips itself unless its tools are there:
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -23,6 +24,10 @@ from sitekit import DOCS, SITE
 
 # The Sphinx extensions live in docs/_ext; the drawing's module has no Sphinx import.
 sys.path.insert(0, str(DOCS / "_ext"))
+
+if os.environ.get("HISTBP_SITE_TESTS") == "1":
+    # The browser session's fixtures, for every module that drives Chromium.
+    from browserkit import browser, site_url, visit  # noqa: F401
 
 
 def pytest_configure(config: pytest.Config) -> None:

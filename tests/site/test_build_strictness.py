@@ -154,3 +154,14 @@ def test_a_broken_cross_reference_fails_the_build(tmp_path):
     assert code != 0
     for target in ("no-such-page", "no-such-document", "histbp.no_such_function"):
         assert target in log, f"{target} not named:\n{log[-4000:]}"
+
+
+def test_a_figure_without_words_for_its_alt_text_fails_the_build(tmp_path):
+    # histbp_plots makes each figure's alt text from its titles, labels and legend.
+    cell = (
+        "\n```{code-cell} ipython3\nimport matplotlib.pyplot as plt\n\n"
+        "fig, ax = plt.subplots()\nax.plot([0, 1], [0, 1])\nfig\n```\n"
+    )
+    code, log = build(tmp_path, cells_extra=cell)
+    assert code != 0
+    assert "a figure has no alt text" in log, log[-4000:]

@@ -42,13 +42,24 @@ def _overlap(a, b, margin=0.0) -> bool:
 def test_every_entry_is_one_link_with_an_accessible_name(figure, kind):
     svg = next(el for el in figure.iter(f"{SVG}svg") if el.get("class") == kind)
     links = list(svg.iter(f"{SVG}a"))
+    tooltips = {
+        a.get("href"): g.find(f"{SVG}title").text
+        for g in svg.iter(f"{SVG}g")
+        for a in g.findall(f"{SVG}a")
+    }
     assert [a.get("href") for a in links] != []
     assert sorted(a.get("href") for a in links) == sorted(_href(e) for e in ENTRIES)
     for link in links:
         entry = next(e for e in ENTRIES if _href(e) == link.get("href"))
         label = link.get("aria-label")
         assert entry.date in label and entry.title in label and entry.strand in label
-        assert link.find(f"{SVG}title").text == label
+        # The tooltip is the group's, outside the link, so that the link's text
+        # is only what it shows.
+        assert tooltips[link.get("href")] == label
+        assert link.find(f"{SVG}title") is None
+        # The name starts with the text the mark shows (WCAG 2.5.3, label in name).
+        visible = "".join(link.find(f"{SVG}text").itertext())
+        assert visible and label.startswith(visible), (visible, label)
     assert svg.get("aria-labelledby") == figure.find("figcaption").get("id")
 
 
@@ -125,3 +136,25 @@ def test_an_unknown_strand_is_an_error():
     )
     with pytest.raises(ValueError, match="alchemy"):
         ts.render([*ENTRIES, stray], STRANDS, _href)
+
+
+def _legend(figure: ET.Element) -> list[str]:
+    return ["".join(li.itertext()) for li in figure.find("ul").iter("li")]
+
+
+def test_the_legend_lists_the_strands_in_use_and_only_them(figure):
+    legend = _legend(figure)
+    used = {e.strand for e in ENTRIES}
+    assert [s for s in STRANDS if any(s in item for item in legend)] == [
+        s for s in STRANDS if s in used
+    ]
+    hollow = any("not yet implemented" in item for item in legend)
+    assert hollow == (not all(e.implemented for e in ENTRIES))
+
+
+def test_the_legend_leaves_out_what_a_smaller_timeline_does_not_show():
+    shown = (STRANDS[0], STRANDS[2])
+    implemented = [e for e in ENTRIES if e.implemented and e.strand in shown]
+    legend = _legend(ET.fromstring(ts.render(implemented, STRANDS, _href)))
+    assert len(legend) == 2
+    assert shown[0] in legend[0] and shown[1] in legend[1]
