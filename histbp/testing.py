@@ -48,6 +48,7 @@ def check_grads(
     argnums: int | Sequence[int] | None = None,
     directions: int | Literal["coordinates"] = 1,
     step: float = DEFAULT_STEP,
+    order: Literal[2, 4] = 2,
     rtol: float = DEFAULT_RTOL,
     atol: float = DEFAULT_ATOL,
     seed: int | np.random.Generator | None = 0,
@@ -94,6 +95,11 @@ def check_grads(
         derivative one by one (a full finite-difference gradient).
     step
         The step ``h`` of the central differences, positive.
+    order
+        The order of the central differences' truncation error: ``2`` for
+        ``(f(x + h v) - f(x - h v)) / (2 h)``, ``4`` for the five-point formula
+        ``(8 (f(x + h v) - f(x - h v)) - (f(x + 2 h v) - f(x - 2 h v))) / (12 h)``,
+        which allows a larger step (say ``1e-3``) and a smaller tolerance.
     rtol, atol
         Relative and absolute tolerances, non-negative.
     seed
@@ -117,7 +123,7 @@ def check_grads(
         When a mode is unknown, nothing is asked to be checked, an argument
         position is out of range, a checked argument or ``f``'s value is not
         finite, ``grad_fn`` returns gradients of the wrong number or shapes, or
-        ``step``, ``rtol``, ``atol`` or ``directions`` is out of range.
+        ``step``, ``order``, ``rtol``, ``atol`` or ``directions`` is out of range.
 
     Examples
     --------
@@ -145,8 +151,11 @@ def check_grads(
         )
     positions = _as_argnums(argnums, len(args))
     modes = _as_modes(modes, grad_fn)
+    if order not in (2, 4):
+        raise ValueError(f"order must be 2 or 4, got {order!r}")
     checker = _Checker(
         step=check_real(step, "step", low=0.0, low_open=True),
+        order=order,
         rtol=check_real(rtol, "rtol", low=0.0),
         atol=check_real(atol, "atol", low=0.0),
     )
@@ -206,14 +215,20 @@ def check_grads(
 class _Checker:
     """Central differences and the comparison, with one step and tolerance."""
 
-    def __init__(self, step: float, rtol: float, atol: float) -> None:
-        self.step, self.rtol, self.atol = step, rtol, atol
+    def __init__(self, step: float, order: int, rtol: float, atol: float) -> None:
+        self.step, self.order, self.rtol, self.atol = step, order, rtol, atol
 
     def central_difference(self, g: Callable[[Any], Any], x: Any, v: Any) -> np.ndarray:
         h = self.step
-        up = _as_real_output(g(x + h * v), "f")
-        down = _as_real_output(g(x - h * v), "f")
-        return (up - down) / (2 * h)
+
+        def across(s: float) -> np.ndarray:  # g(x + s v) - g(x - s v)
+            return _as_real_output(g(x + s * v), "f") - _as_real_output(
+                g(x - s * v), "f"
+            )
+
+        if self.order == 2:
+            return across(h) / (2 * h)
+        return (8 * across(h) - across(2 * h)) / (12 * h)
 
     def compare(self, computed: Any, reference: Any, mode: str, where: str) -> None:
         c = np.asarray(computed, dtype=float)
@@ -231,7 +246,8 @@ class _Checker:
         entry = f" at output index {tuple(map(int, at))}" if c.ndim else ""
         raise AssertionError(
             f"{mode} disagrees with central differences for {where}{entry}: "
-            f"{mode} gives {float(c[at])!r}, central differences (step {self.step:g}) "
+            f"{mode} gives {float(c[at])!r}, central differences (step {self.step:g}, "
+            f"order {self.order}) "
             f"give {float(r[at])!r}; discrepancy {abs(c[at] - r[at]):.3g} exceeds "
             f"the allowed {allowed[at]:.3g} (atol={self.atol:g}, rtol={self.rtol:g})"
         )

@@ -72,6 +72,20 @@ def test_a_wrong_hand_written_gradient_fails_naming_argument_and_discrepancy():
     check_grads(f, (x, y), grad_fn=lambda x, y: np.sin(x), argnums=1)
 
 
+def test_the_fourth_order_formula_holds_a_tighter_tolerance_at_a_larger_step():
+    def f(x):
+        return np.sum(np.exp(x) * np.sin(3 * x))
+
+    def exact(x):
+        return np.exp(x) * (np.sin(3 * x) + 3 * np.cos(3 * x))
+
+    x = np.array([0.2, -0.7, 1.1])
+    kwargs = {"grad_fn": exact, "step": 1e-3, "rtol": 0.0, "atol": 1e-10}
+    check_grads(f, (x,), order=4, directions="coordinates", **kwargs)
+    with pytest.raises(AssertionError, match="order 2"):
+        check_grads(f, (x,), order=2, directions="coordinates", **kwargs)
+
+
 def test_a_small_error_in_one_partial_is_caught_along_its_coordinate():
     def f(x):
         return np.sum(x**3)
@@ -136,6 +150,7 @@ def test_messages_name_the_output_entry_of_a_vector_valued_function():
         ({"step": 0.0}, ValueError, "step must lie in"),
         ({"rtol": -1e-6}, ValueError, "rtol must lie in"),
         ({"atol": np.nan}, ValueError, "atol must lie in"),
+        ({"order": 3}, ValueError, "order must be 2 or 4"),
         ({"directions": 0}, ValueError, "directions must be a positive"),
         ({"directions": "axes"}, TypeError, "directions must be an integer"),
     ],
