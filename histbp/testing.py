@@ -63,8 +63,9 @@ def check_grads(
       (the whole output-shaped directional derivative, entry by entry);
     - ``"reverse"``: the engine's reverse mode, ``<vjp(u)_i, v>`` against
       ``<u, d>`` for one random cotangent ``u`` of the output's shape;
-    - ``grad_fn``: a gradient written by hand, ``<grad_fn(*args)_i, v>`` against
-      ``d`` (``f`` then returns a scalar).
+    - ``grad_fn``: a gradient (or Jacobian) written by hand, ``<grad_fn(*args)_i,
+      v>`` against ``d`` (contracting the Jacobian's trailing axes, those of the
+      argument, with ``v``).
 
     A value passes where ``|computed - d| <= max(atol, rtol * |d|)``.
 
@@ -73,7 +74,7 @@ def check_grads(
     f
         Function of ``len(args)`` positional arguments returning a real float or a
         real array. For the engine's modes it must be traceable by
-        :mod:`histbp.autodiff`; with ``grad_fn`` it must return a scalar.
+        :mod:`histbp.autodiff`.
     args
         The point, a tuple or list. Each checked argument is a real float, int or
         numeric array with finite entries; it is converted to float64.
@@ -82,10 +83,11 @@ def check_grads(
         "reverse")``. By default both when ``grad_fn`` is not given, and none
         when it is (hand-written code is often not traceable by the engine).
     grad_fn
-        A hand-written gradient of scalar ``f``: called as ``grad_fn(*args)``, it
-        returns one gradient per checked argument (a tuple or list in the order of
-        ``argnums``), or a single array when one argument is checked; each has its
-        argument's shape.
+        A hand-written derivative: called as ``grad_fn(*args)``, it returns one
+        derivative per checked argument (a tuple or list in the order of
+        ``argnums``), or a single array when one argument is checked. For scalar
+        ``f`` each is a gradient of its argument's shape; for array-valued ``f``,
+        a Jacobian of shape ``f``'s output shape followed by the argument's.
     argnums
         The positions of the arguments to check; by default all of them. The
         others are passed to ``f`` unchanged (integer sizes, flags, data).
@@ -174,11 +176,7 @@ def check_grads(
 
     hand_written = None
     if grad_fn is not None:
-        if value.size != 1:
-            raise ValueError(
-                f"with grad_fn, f must return a scalar, got shape {value.shape}"
-            )
-        hand_written = _as_gradients(grad_fn(*point), point, positions)
+        hand_written = _as_gradients(grad_fn(*point), point, positions, value.shape)
     if "reverse" in modes:
         cotangent = rng.standard_normal(value.shape)
         checked = [point[i] for i in positions]
@@ -209,7 +207,8 @@ def check_grads(
                     f"{where} (cotangent-weighted)",
                 )
             if hand_written is not None:
-                checker.compare(np.sum(hand_written[k] * v), fd, "grad_fn", where)
+                along_v = np.tensordot(hand_written[k], v, axes=np.ndim(v))
+                checker.compare(along_v, fd, "grad_fn", where)
 
 
 class _Checker:
@@ -325,7 +324,7 @@ def _like(array: np.ndarray, value: np.ndarray) -> Any:
 
 
 def _as_gradients(
-    grads: Any, point: list[Any], positions: tuple[int, ...]
+    grads: Any, point: list[Any], positions: tuple[int, ...], out_shape: tuple
 ) -> list[np.ndarray]:
     if len(positions) == 1 and not isinstance(grads, tuple | list):
         grads = (grads,)
@@ -338,10 +337,12 @@ def _as_gradients(
     out = []
     for i, g in zip(positions, grads, strict=True):
         g = np.asarray(g, dtype=float)
-        if g.shape != np.shape(point[i]):
+        expected = out_shape + np.shape(point[i])
+        if g.shape != expected:
             raise ValueError(
-                f"grad_fn's gradient for argument {i} has shape {g.shape}, "
-                f"the argument has shape {np.shape(point[i])}"
+                f"grad_fn's derivative for argument {i} has shape {g.shape}, "
+                f"expected {expected} (f's output shape {out_shape}, then the "
+                f"argument's {np.shape(point[i])})"
             )
         out.append(g)
     return out

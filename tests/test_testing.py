@@ -86,6 +86,25 @@ def test_the_fourth_order_formula_holds_a_tighter_tolerance_at_a_larger_step():
         check_grads(f, (x,), order=2, directions="coordinates", **kwargs)
 
 
+def test_a_hand_written_jacobian_of_a_vector_valued_function():
+    def f(x, a):
+        return np.array([x[0] * x[1], np.sin(x[2]) * a, x[0] ** 2])
+
+    def jacobians(x, a):
+        dx = [[x[1], x[0], 0.0], [0.0, 0.0, np.cos(x[2]) * a], [2 * x[0], 0.0, 0.0]]
+        return np.array(dx), np.array([0.0, np.sin(x[2]), 0.0])
+
+    point = (np.array([0.3, -1.1, 0.7]), 2.5)
+    check_grads(f, point, grad_fn=jacobians, directions=2)
+    check_grads(f, point, grad_fn=jacobians, directions="coordinates")
+    with pytest.raises(AssertionError, match=r"argument 1 .* at output index \(1,\)"):
+        check_grads(
+            f,
+            point,
+            grad_fn=lambda x, a: (jacobians(x, a)[0], np.array([0.0, 1.0, 0.0])),
+        )
+
+
 def test_a_small_error_in_one_partial_is_caught_along_its_coordinate():
     def f(x):
         return np.sum(x**3)
@@ -167,9 +186,9 @@ def test_bad_output_and_bad_gradients_are_refused():
         check_grads(lambda x: x * np.inf, x)
     with pytest.raises(TypeError, match="f must return a real number or array"):
         check_grads(lambda x: "loss", x, grad_fn=lambda x: x)
-    with pytest.raises(ValueError, match="with grad_fn, f must return a scalar"):
+    with pytest.raises(ValueError, match=r"expected \(2, 2\) \(f's output shape"):
         check_grads(lambda x: x**2, x, grad_fn=lambda x: 2 * x)
-    with pytest.raises(ValueError, match=r"gradient for argument 0 has shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"derivative for argument 0 has shape \(3,\)"):
         check_grads(lambda x: np.sum(x**2), x, grad_fn=lambda x: np.ones(3))
     with pytest.raises(ValueError, match=r"grad_fn must return 2 gradient"):
         check_grads(lambda x, y: np.sum(x * y), (*x, *x), grad_fn=lambda x, y: y)
