@@ -188,7 +188,7 @@ def check_grads(
             return f(*full)
 
         _, pullback = vjp(of_checked, *checked)
-        reverse = dict(zip(positions, pullback(_like(cotangent, value)), strict=True))
+        reverse = dict(zip(positions, pullback(_scalar_if_0d(cotangent)), strict=True))
 
     for k, i in enumerate(positions):
         for label, v in _directions(point[i], directions, rng):
@@ -318,9 +318,9 @@ def _as_real_output(value: Any, who: str) -> np.ndarray:
     return out
 
 
-def _like(array: np.ndarray, value: np.ndarray) -> Any:
-    """``array`` as a float when ``value`` is 0-d (the engine's scalar convention)."""
-    return float(array) if value.ndim == 0 else array
+def _scalar_if_0d(array: np.ndarray) -> Any:
+    """A 0-d array as a Python float (the engine's scalar convention), else as is."""
+    return float(array) if array.ndim == 0 else array
 
 
 def _as_gradients(
@@ -357,10 +357,7 @@ def _directions(
         for idx in np.ndindex(shape):
             e = np.zeros(shape)
             e[idx] = 1.0
-            yield f"coordinate {idx}", _like(e, e)
+            yield f"coordinate {idx}", _scalar_if_0d(e)
         return
     for k in range(directions):
-        yield (
-            f"random direction {k}",
-            _like(rng.standard_normal(shape), np.zeros(shape)),
-        )
+        yield f"random direction {k}", _scalar_if_0d(rng.standard_normal(shape))
