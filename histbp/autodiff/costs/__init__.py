@@ -34,8 +34,20 @@ the chain rule backwards through a network with links that skip layers (built by
 gradient methods of the early 1960s, and edge by edge on the network's graph.
 """
 
-from histbp.autodiff.costs._counting import (
-    KINDS,
+# The constants come first: the modules below import them from this package.
+KINDS = ("add", "mul", "div", "pow", "call")
+"""The kinds of operation counted, as in :mod:`histbp.autodiff.source`."""
+
+METHODS = (
+    "forward-difference",
+    "central-difference",
+    "forward-mode",
+    "symbolic",
+    "reverse-mode",
+)
+"""The ways :func:`gradient_cost` can compute a gradient."""
+
+from histbp.autodiff.costs._counting import (  # noqa: E402
     Counted,
     CountingFloat,
     Operations,
@@ -43,8 +55,8 @@ from histbp.autodiff.costs._counting import (
     count_operations,
     counting,
 )
-from histbp.autodiff.costs._methods import METHODS, GradientCost, gradient_cost
-from histbp.autodiff.costs._sparse import (
+from histbp.autodiff.costs._methods import GradientCost, gradient_cost  # noqa: E402
+from histbp.autodiff.costs._sparse import (  # noqa: E402
     NetworkGradient,
     SparseNetwork,
     graph_gradient,

@@ -19,11 +19,8 @@ from typing import Any
 import numpy as np
 
 from histbp._checks import check_callable
+from histbp.autodiff.costs import KINDS
 from histbp.autodiff.symbolic import FUNCTIONS
-
-KINDS = ("add", "mul", "div", "pow", "call")
-"""The kinds of operation counted, as in :mod:`histbp.autodiff.source`."""
-
 
 # -- tallies -------------------------------------------------------------------------
 

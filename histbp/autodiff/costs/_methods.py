@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from histbp._checks import as_finite_vector, check_callable
+from histbp.autodiff.costs import METHODS
 from histbp.autodiff.costs._counting import (
     CountingFloat,
     Operations,
@@ -28,16 +29,6 @@ from histbp.autodiff.costs._counting import (
     counting,
 )
 from histbp.autodiff.symbolic import FUNCTIONS, differentiate, evaluate, expression
-
-METHODS = (
-    "forward-difference",
-    "central-difference",
-    "forward-mode",
-    "symbolic",
-    "reverse-mode",
-)
-"""The ways :func:`gradient_cost` can compute a gradient."""
-
 
 # -- forward mode: dual numbers over counting floats -----------------------------------
 
