@@ -1,13 +1,12 @@
-"""Shared helpers for the tests of histbp.autodiff: random points, directional
-derivatives by both modes, and central differences."""
+"""Shared helpers for the tests of histbp.autodiff: random points, a random scalar
+projection, and directional derivatives by both modes (central differences are
+:func:`histbp.testing.check_grads`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from histbp.autodiff import grad, jvp
-
-EPS = 1e-6
 
 
 def random_value(rng: np.random.Generator, shape):
@@ -32,16 +31,6 @@ def scalarize(f, args, rng):
     return scalar_f
 
 
-def shifted(args, directions, step):
-    return tuple(a + step * v for a, v in zip(args, directions, strict=True))
-
-
-def central_difference(f, args, directions, eps=EPS):
-    plus = f(*shifted(args, directions, eps))
-    minus = f(*shifted(args, directions, -eps))
-    return float((plus - minus) / (2 * eps))
-
-
 def reverse_directional(f, args, directions):
     """<grad f(args), directions> by reverse mode."""
     grads = grad(f, argnum=tuple(range(len(args))))(*args)
@@ -51,7 +40,3 @@ def reverse_directional(f, args, directions):
 def forward_directional(f, args, directions):
     """The directional derivative by forward mode (one JVP)."""
     return float(jvp(f, tuple(args), tuple(directions))[1])
-
-
-def assert_matches_fd(value, fd, tol=1e-6):
-    assert abs(value - fd) <= tol * max(1.0, abs(fd)), (value, fd)

@@ -21,6 +21,7 @@ from histbp.autodiff.costs import (
 )
 from histbp.autodiff.source import compile_gradient
 from histbp.autodiff.symbolic import differentiate, expression
+from histbp.testing import check_grads
 
 # -- functions ---------------------------------------------------------------------
 
@@ -354,15 +355,14 @@ def test_both_backward_methods_give_the_gradient(density, span):
     np.testing.assert_allclose(graph.weight_gradient, ref_w, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(graph.input_gradient, ref_x, rtol=1e-12, atol=1e-15)
     assert dense.loss == graph.loss == pytest.approx(float(network_loss(net, x, t)))
-    h = 1e-6
-    for e in range(0, net.edges, max(1, net.edges // 5)):
-        step = np.zeros(net.edges)
-        step[e] = h
-        central = (
-            network_loss(net, x, t, net.weights + step)
-            - network_loss(net, x, t, net.weights - step)
-        ) / (2 * h)
-        assert graph.weight_gradient[e] == pytest.approx(central, rel=1e-6, abs=1e-9)
+    check_grads(  # every edge (the hand-written sweep against differences)
+        lambda w: network_loss(net, x, t, w),
+        (net.weights,),
+        grad_fn=lambda _: graph.weight_gradient,
+        directions="coordinates",
+        rtol=1e-6,
+        atol=1e-9,
+    )
 
 
 def test_graph_sweep_counted_by_hand():

@@ -9,6 +9,7 @@ from histbp.autodiff.perturbation import (
     eigenvalue_sensitivity,
     nearest_eigenvalue,
 )
+from histbp.testing import check_grads
 
 
 def real_spectrum_matrix(eigenvalues, seed):
@@ -95,17 +96,14 @@ def test_complex_eigenvalue_of_a_real_matrix():
 
 def test_gradient_matches_central_differences_entry_by_entry():
     s = eigenvalue_sensitivity(A5, -1.0)
-    step = 1e-6
-    fd = np.zeros((5, 5))
-    for i in range(5):
-        for j in range(5):
-            E = np.zeros((5, 5))
-            E[i, j] = step
-            up = nearest_eigenvalue(A5 + E, s.eigenvalue)
-            down = nearest_eigenvalue(A5 - E, s.eigenvalue)
-            fd[i, j] = (up - down) / (2 * step)
-    np.testing.assert_allclose(
-        fd, s.gradient, rtol=0, atol=1e-7 * np.abs(s.gradient).max()
+    check_grads(
+        lambda A: nearest_eigenvalue(A, s.eigenvalue),
+        (A5,),
+        grad_fn=lambda _: s.gradient,
+        directions="coordinates",
+        step=1e-6,
+        rtol=0.0,
+        atol=1e-7 * np.abs(s.gradient).max(),
     )
 
 

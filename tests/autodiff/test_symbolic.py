@@ -14,6 +14,7 @@ from histbp.autodiff.symbolic import (
     expression,
     symbols,
 )
+from histbp.testing import check_grads
 
 
 def node_ids(e: Expr) -> list[int]:
@@ -116,12 +117,14 @@ def test_derivatives_match_reverse_mode_and_differences(seed):
     symbolic = np.array([evaluate(differentiate(f, i), x0) for i in range(3)])
     reverse = grad(every_function)(x0)
     np.testing.assert_allclose(symbolic, reverse, rtol=1e-12)
-    h = 1e-6
-    central = [
-        (every_function(x0 + h * e) - every_function(x0 - h * e)) / (2 * h)
-        for e in np.eye(3)
-    ]
-    np.testing.assert_allclose(symbolic, central, rtol=1e-7)
+    check_grads(
+        every_function,
+        (x0,),
+        grad_fn=lambda _: symbolic,
+        directions="coordinates",
+        rtol=1e-7,
+        atol=0.0,
+    )
 
 
 def test_logistic_derivative_value():

@@ -12,6 +12,7 @@ from histbp.control.adjoint_ode import (
     rk4_forward,
     step_jacobians,
 )
+from histbp.testing import check_grads
 
 # A damped, driven pendulum with two controls and explicit time dependence:
 #   x0' = x1,  x1' = -sin(x0) - c x1 + u0 cos(t) + u1 x0^2.
@@ -137,14 +138,14 @@ def test_adjoint_gradient_matches_central_differences():
     assert isinstance(adj, Adjoint)
     assert adj.control_gradient.shape == (n, 2)
     assert adj.costates.shape == (n + 1, 2)
-    eps = 1e-6
-    fd = np.zeros_like(u)
-    for k in range(n):
-        for j in range(2):
-            e = np.zeros_like(u)
-            e[k, j] = eps
-            fd[k, j] = (terminal_value(u + e) - terminal_value(u - e)) / (2 * eps)
-    np.testing.assert_allclose(adj.control_gradient, fd, rtol=1e-7, atol=1e-9)
+    check_grads(
+        terminal_value,
+        (u,),
+        grad_fn=lambda _: adj.control_gradient,
+        directions="coordinates",
+        rtol=1e-7,
+        atol=1e-9,
+    )
 
 
 def test_adjoint_gradient_matches_histbp_reverse_mode():
@@ -162,16 +163,14 @@ def test_costates_are_state_sensitivities():
     u = controls(10, seed=5)
     traj = rk4_forward(pendulum, X0, u, t0=T0, tf=TF)
     lam0 = rk4_adjoint(traj, pendulum_jac, dphi(traj.final_state)).costates[0]
-    eps = 1e-6
-    fd = [
-        (
-            phi(rk4_forward(pendulum, X0 + eps * e, u, t0=T0, tf=TF).final_state)
-            - phi(rk4_forward(pendulum, X0 - eps * e, u, t0=T0, tf=TF).final_state)
-        )
-        / (2 * eps)
-        for e in np.eye(2)
-    ]
-    np.testing.assert_allclose(lam0, fd, rtol=1e-8)
+    check_grads(
+        lambda x0: phi(rk4_forward(pendulum, x0, u, t0=T0, tf=TF).final_state),
+        (np.asarray(X0, dtype=float),),
+        grad_fn=lambda _: lam0,
+        directions="coordinates",
+        rtol=1e-8,
+        atol=0.0,
+    )
 
 
 def test_several_terminal_quantities_in_one_sweep():
@@ -191,25 +190,18 @@ def test_step_jacobians_match_differences_of_one_step():
     u = controls(1, seed=2)
     traj = rk4_forward(pendulum, X0, u, t0=T0, tf=TF)
     phi_k, psi_k = step_jacobians(traj, pendulum_jac)
-    eps = 1e-6
 
     def step(x, uk):
         return rk4_forward(pendulum, x, uk[None], t0=T0, tf=TF).final_state
 
-    fdx = np.column_stack(
-        [
-            (step(X0 + eps * e, u[0]) - step(X0 - eps * e, u[0])) / (2 * eps)
-            for e in np.eye(2)
-        ]
+    check_grads(  # both Jacobians of one step, column by column
+        step,
+        (np.asarray(X0, dtype=float), u[0]),
+        grad_fn=lambda *_: (phi_k[0], psi_k[0]),
+        directions="coordinates",
+        rtol=1e-8,
+        atol=1e-10,
     )
-    fdu = np.column_stack(
-        [
-            (step(X0, u[0] + eps * e) - step(X0, u[0] - eps * e)) / (2 * eps)
-            for e in np.eye(2)
-        ]
-    )
-    np.testing.assert_allclose(phi_k[0], fdx, rtol=1e-8, atol=1e-10)
-    np.testing.assert_allclose(psi_k[0], fdu, rtol=1e-8, atol=1e-10)
 
 
 def test_one_dimensional_controls_are_accepted():

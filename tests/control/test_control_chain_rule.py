@@ -7,6 +7,7 @@ from histbp.control import (
     dreyfus_gradient,
     linear_quadratic_process,
 )
+from histbp.testing import check_grads
 
 RNG = np.random.default_rng(1962)
 N, n, m = 10, 4, 2
@@ -72,15 +73,15 @@ def test_dreyfus_equals_bryson_on_lq_process():
 def test_multipliers_are_total_derivatives_of_the_cost_to_go(k):
     res = dreyfus_gradient(PROCESS, X0, U0)
     x_k = res.states[k]
-    eps = 1e-5
-    fd = np.array(
-        [
-            (cost_to_go(k, x_k + eps * e, U0) - cost_to_go(k, x_k - eps * e, U0))
-            / (2 * eps)
-            for e in np.eye(n)
-        ]
+    check_grads(
+        lambda x: cost_to_go(k, x, U0),
+        (x_k,),
+        grad_fn=lambda _: res.state_derivatives[k],
+        directions="coordinates",
+        step=1e-5,
+        rtol=1e-8,
+        atol=1e-8,
     )
-    np.testing.assert_allclose(res.state_derivatives[k], fd, rtol=1e-8, atol=1e-8)
 
 
 def test_dreyfus_errors():

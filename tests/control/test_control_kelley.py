@@ -12,6 +12,7 @@ from histbp.control.kelley import (
     sail_terminal,
     sail_transfer,
 )
+from histbp.testing import check_grads
 
 
 @pytest.fixture(scope="module")
@@ -22,14 +23,6 @@ def ladder():
         results[n] = sail_transfer(n, initial_angles=angles, initial_time=time)
         angles, time = results[n].cone_angle, results[n].transfer_time
     return results
-
-
-def five_point(f, x, eps=1e-3):
-    """Fourth-order central differences of a vector function, one column a variable."""
-    cols = []
-    for e in np.eye(x.size) * eps:
-        cols.append((-f(x + 2 * e) + 8 * f(x + e) - 8 * f(x - e) + f(x - 2 * e)) / 12)
-    return np.column_stack(cols) / eps
 
 
 def radius_traced(alpha, tf, n):
@@ -63,10 +56,23 @@ def test_adjoint_gradients_match_finite_differences():
     alpha = rng.uniform(-2.0, 2.0, 15)
     tf = 6.5
     _, d_angles, d_time = sail_terminal(alpha, tf)
-    fd = five_point(lambda a: sail_terminal(a, tf)[0], alpha)
-    np.testing.assert_allclose(d_angles, fd, rtol=1e-8, atol=1e-11)
-    fd_time = five_point(lambda t: sail_terminal(alpha, t[0])[0], np.array([tf]))
-    np.testing.assert_allclose(d_time, fd_time[:, 0], rtol=1e-9)
+    fourth_order = {"directions": "coordinates", "step": 1e-3, "order": 4}
+    check_grads(  # every terminal quantity in every angle
+        lambda a: sail_terminal(a, tf)[0],
+        (alpha,),
+        grad_fn=lambda _: d_angles,
+        rtol=1e-8,
+        atol=1e-11,
+        **fourth_order,
+    )
+    check_grads(  # and in the transfer time
+        lambda t: sail_terminal(alpha, t)[0],
+        (tf,),
+        grad_fn=lambda _: d_time,
+        rtol=1e-9,
+        atol=0.0,
+        **fourth_order,
+    )
 
 
 def test_adjoint_gradient_matches_histbp_reverse_mode():

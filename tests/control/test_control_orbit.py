@@ -10,6 +10,7 @@ from histbp.control.orbit_raising import (
     orbit_raising,
     orbit_raising_terminal,
 )
+from histbp.testing import check_grads
 
 
 @pytest.fixture(scope="module")
@@ -47,20 +48,20 @@ def radius_traced(phi, n):
     return r
 
 
-def five_point(f, x, eps=1e-3):
-    """Fourth-order central differences of a vector function, one column a variable."""
-    cols = []
-    for e in np.eye(x.size) * eps:
-        cols.append((-f(x + 2 * e) + 8 * f(x + e) - 8 * f(x - e) + f(x - 2 * e)) / 12)
-    return np.column_stack(cols) / eps
-
-
 def test_adjoint_gradients_match_finite_differences():
     rng = np.random.default_rng(1969)
     phi = rng.uniform(-1.0, 1.0, 20)
     _, gradients = orbit_raising_terminal(phi)
-    fd = five_point(lambda p: orbit_raising_terminal(p)[0], phi)
-    np.testing.assert_allclose(gradients, fd, rtol=1e-8, atol=1e-11)
+    check_grads(  # every terminal quantity in every angle, fourth-order differences
+        lambda p: orbit_raising_terminal(p)[0],
+        (phi,),
+        grad_fn=lambda _: gradients,
+        directions="coordinates",
+        step=1e-3,
+        order=4,
+        rtol=1e-8,
+        atol=1e-11,
+    )
 
 
 def test_adjoint_gradient_matches_histbp_reverse_mode():

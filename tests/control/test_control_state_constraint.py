@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from histbp.control import bryson_denham
+from histbp.testing import check_grads
 
 
 def reported(limit):
@@ -46,11 +47,14 @@ def test_multipliers_give_the_sensitivity_of_the_optimum():
     sol = bryson_denham(1 / 9, 800)
     assert np.all(sol.multipliers >= 0)
     assert sol.multipliers.sum() == pytest.approx(36.0, rel=1e-4)
-    delta = 1e-4
-    slope = (
-        bryson_denham(1 / 9 + delta, 800).cost - bryson_denham(1 / 9 - delta, 800).cost
-    ) / (2 * delta)
-    assert slope == pytest.approx(-sol.multipliers.sum(), rel=1e-6)
+    check_grads(  # the slope of the optimal cost in l, by central differences
+        lambda length: bryson_denham(length, 800).cost,
+        (1 / 9,),
+        grad_fn=lambda _: -sol.multipliers.sum(),
+        step=1e-4,
+        rtol=1e-6,
+        atol=0.0,
+    )
 
 
 def test_kkt_conditions_hold():

@@ -1,5 +1,6 @@
 """Shared references for the network-gradient tests: the squared error written in
-plain numpy for histbp.autodiff, and central differences over every parameter."""
+plain numpy for histbp.autodiff, and a gradient held to central differences over
+every parameter (by :func:`histbp.testing.check_grads`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import numpy as np
 
 from histbp.autodiff import grad, sigmoid
 from histbp.nets import NetworkGradient
+from histbp.testing import check_grads
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_D = np.array([[0.0], [1.0], [1.0], [0.0]])
@@ -35,25 +37,21 @@ def autodiff_gradient(weights, biases, X, D, activation="sigmoid"):
     return NetworkGradient(value, tuple(grads[:n]), tuple(grads[n:]))
 
 
-def central_differences(weights, biases, X, D, activation="sigmoid", h=1e-6):
-    """Every partial derivative by central differences, as a NetworkGradient."""
-    weights = [np.array(w, dtype=float) for w in weights]
-    biases = [np.array(b, dtype=float) for b in biases]
+def check_every_partial(
+    gradient, weights, biases, X, D, activation="sigmoid", atol=1e-8
+):
+    """Hold every partial derivative in ``gradient`` (a NetworkGradient) to its
+    central difference (step 1e-6) within ``atol``, one coordinate at a time."""
+    n = len(weights)
 
-    def partials(arrays):
-        out = []
-        for a in arrays:
-            g = np.zeros_like(a)
-            for idx in np.ndindex(a.shape):
-                keep = a[idx]
-                a[idx] = keep + h
-                up = squared_error(weights, biases, X, D, activation)
-                a[idx] = keep - h
-                down = squared_error(weights, biases, X, D, activation)
-                a[idx] = keep
-                g[idx] = (up - down) / (2 * h)
-            out.append(g)
-        return tuple(out)
+    def error(*params):
+        return squared_error(params[:n], params[n:], X, D, activation)
 
-    value = float(squared_error(weights, biases, X, D, activation))
-    return NetworkGradient(value, partials(weights), partials(biases))
+    check_grads(
+        error,
+        (*weights, *biases),
+        grad_fn=lambda *_: (*gradient.weights, *gradient.biases),
+        directions="coordinates",
+        rtol=0.0,
+        atol=atol,
+    )

@@ -7,7 +7,6 @@ from math import prod
 
 import numpy as np
 import pytest
-from autodiff.autodiff_checks import assert_matches_fd, central_difference
 
 from histbp.nets import (
     deep_time_lag_task,
@@ -19,6 +18,7 @@ from histbp.nets import (
 )
 from histbp.nets.bptt import RecurrentNet, bptt, init_recurrent_net
 from histbp.nets.history_compressor import _climb, _levels_recalling
+from histbp.testing import check_grads
 
 TASK = deep_time_lag_task((10, 10, 12))  # the lag of 1,200 steps
 
@@ -85,22 +85,18 @@ def _level(seed, stamps):
 @pytest.mark.parametrize("stamps", [0, 1])
 def test_level_gradient_matches_central_differences(stamps):
     net, symbols, times = _level(seed=5 + stamps, stamps=stamps)
-    _, gradient = level_gradient(net, symbols, times, span=100, truncation=None)
-    rng = np.random.default_rng(1993)
-    for _ in range(3):
-        directions = tuple(rng.standard_normal(a.shape) for a in net.arrays())
 
-        def loss(*params):
-            return level_gradient(
-                RecurrentNet(*params), symbols, times, span=100, truncation=None
-            )[0]
+    def level(*params):
+        net = RecurrentNet(*params)
+        return level_gradient(net, symbols, times, span=100, truncation=None)
 
-        fd = central_difference(loss, net.arrays(), directions)
-        along = sum(
-            float(np.sum(g * v))
-            for g, v in zip(gradient.arrays(), directions, strict=True)
-        )
-        assert_matches_fd(along, fd)
+    check_grads(
+        lambda *params: level(*params)[0],
+        net.arrays(),
+        grad_fn=lambda *params: level(*params)[1].arrays(),
+        directions=3,
+        seed=1993,
+    )
 
 
 def test_truncated_level_gradient_is_bptt_averaged():

@@ -3,6 +3,7 @@ import pytest
 
 from histbp.autodiff import grad
 from histbp.nets import ordered_derivatives
+from histbp.testing import check_grads
 
 
 def random_system(n_inputs, n_computed, seed):
@@ -100,9 +101,14 @@ def test_matches_central_differences_on_inputs():
             z.append(float(f(*z)))
         return z[-1]
 
-    h = 1e-6
-    fd = [(run(inputs + h * e) - run(inputs - h * e)) / (2 * h) for e in np.eye(3)]
-    np.testing.assert_allclose(r.ordered[:3], fd, atol=1e-8)
+    check_grads(
+        run,
+        (np.asarray(inputs, dtype=float),),
+        grad_fn=lambda _: r.ordered[:3],
+        directions="coordinates",
+        rtol=1e-7,
+        atol=1e-8,
+    )
 
 
 def test_unused_variables_get_zero():

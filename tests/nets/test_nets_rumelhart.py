@@ -18,6 +18,7 @@ from histbp.nets.rumelhart import (
     mirror_weights,
     person_features,
 )
+from histbp.testing import check_grads
 
 
 def reference_error(weights, X, Y):
@@ -27,22 +28,6 @@ def reference_error(weights, X, Y):
         a = sigmoid(a @ w[:, :-1].T + w[:, -1])
     r = a - Y
     return 0.5 * np.sum(r * r)
-
-
-def central_differences(weights, X, Y, h=1e-6):
-    out = []
-    for k, w in enumerate(weights):
-        g = np.zeros_like(w)
-        for idx in np.ndindex(w.shape):
-            plus = [v.copy() for v in weights]
-            minus = [v.copy() for v in weights]
-            plus[k][idx] += h
-            minus[k][idx] -= h
-            g[idx] = (reference_error(plus, X, Y) - reference_error(minus, X, Y)) / (
-                2 * h
-            )
-        out.append(g)
-    return out
 
 
 def random_problem(sizes, patterns=7, seed=0):
@@ -59,9 +44,14 @@ def random_problem(sizes, patterns=7, seed=0):
 def test_backward_pass_matches_central_differences(sizes):
     X, Y = random_problem(sizes)
     net = BackpropNet(sizes, init_range=1.0, seed=1)
-    fd = central_differences(list(net.weights), X, Y)
-    for g, ref in zip(net.gradient(X, Y), fd, strict=True):
-        np.testing.assert_allclose(g, ref, rtol=1e-6, atol=1e-8)
+    check_grads(
+        lambda *w: reference_error(w, X, Y),
+        net.weights,
+        grad_fn=lambda *_: net.gradient(X, Y),
+        directions="coordinates",
+        rtol=1e-6,
+        atol=1e-8,
+    )
 
 
 @pytest.mark.parametrize("sizes", [(2, 2, 1), (3, 4, 2, 2), (5, 3, 4, 3, 2)])

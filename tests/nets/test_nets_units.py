@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from nets_checks import XOR_D, XOR_X, autodiff_gradient, central_differences
+from nets_checks import XOR_D, XOR_X, autodiff_gradient, check_every_partial
 
 from histbp.autodiff import grad, sigmoid
 from histbp.nets import (
@@ -12,6 +12,7 @@ from histbp.nets import (
     unit_gradients,
     units_from_layers,
 )
+from histbp.testing import check_grads
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
@@ -27,8 +28,7 @@ def test_layered_equals_backprop_autodiff_and_finite_differences(sizes, activati
     assert g.error == pytest.approx(ref.error, rel=1e-15)
     ad = autodiff_gradient(weights, biases, X, D, activation)
     assert g.max_abs_difference(ad) < 1e-14
-    fd = central_differences(weights, biases, X, D, activation)
-    assert g.max_abs_difference(fd) < 1e-8
+    check_every_partial(g, weights, biases, X, D, activation, atol=1e-8)
 
 
 def test_units_from_layers_numbering():
@@ -76,14 +76,14 @@ def test_non_layered_network_with_skip_connections():
         np.testing.assert_allclose(mine, ref, rtol=0, atol=1e-14)
     assert g.error == pytest.approx(float(skip_error(*params, X, D)), rel=1e-15)
     # the error signals are dE/ds_j: check one against central differences in b
-    h = 1e-6
-    for j in range(3):
-        up = np.array(net.biases)
-        up[j] += h
-        down = np.array(net.biases)
-        down[j] -= h
-        fd = skip_error(*net.weights, up, X, D) - skip_error(*net.weights, down, X, D)
-        assert g.deltas[:, j].sum() == pytest.approx(fd / (2 * h), abs=1e-8)
+    check_grads(
+        lambda b: skip_error(*net.weights, b, X, D),
+        (np.array(net.biases),),
+        grad_fn=lambda _: g.deltas.sum(axis=0),
+        directions="coordinates",
+        rtol=0.0,
+        atol=1e-8,
+    )
     assert g.activity.shape == (6, 3)
     assert g.deltas.shape == (6, 3)
 

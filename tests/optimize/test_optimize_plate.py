@@ -9,6 +9,7 @@ from histbp.optimize import (
     clamped_plate_energy,
     clamped_plate_matrix,
 )
+from histbp.testing import check_grads
 
 
 def thirteen_point_matrix(n):
@@ -74,15 +75,15 @@ def test_energy_is_the_quadratic_and_its_gradient_is_k_w_minus_f():
     quadratic = h**2 * (0.5 * w.ravel() @ K @ w.ravel() - f.ravel() @ w.ravel())
     assert clamped_plate_energy(w, f) == pytest.approx(quadratic, rel=1e-12)
     # central differences of the energy computed from its definition
-    step = 1e-3
-    fd = np.zeros(n * n)
-    for k in range(n * n):
-        e = np.zeros(n * n)
-        e[k] = step
-        up = clamped_plate_energy(w + e.reshape(n, n), f)
-        down = clamped_plate_energy(w - e.reshape(n, n), f)
-        fd[k] = (up - down) / (2 * step)
-    np.testing.assert_allclose(fd, h**2 * (K @ w.ravel() - f.ravel()), rtol=1e-8)
+    check_grads(
+        lambda w: clamped_plate_energy(w, f),
+        (w,),
+        grad_fn=lambda _: h**2 * (K @ w.ravel() - f.ravel()).reshape(n, n),
+        directions="coordinates",
+        step=1e-3,
+        rtol=1e-8,
+        atol=0.0,
+    )
 
 
 def test_descent_equals_direct_solve_of_the_same_system():
