@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from sitekit import SITE, base_path, code_cells, docname, html_pages, serve
+from sitekit import SITE, code_cells, docname, html_pages
 
 from histbp import timeline
 
@@ -26,11 +26,10 @@ if os.environ.get("HISTBP_SITE_TESTS") != "1":
         "drives Chromium over the built site: run `nox -s browser`",
         allow_module_level=True,
     )
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("HISTBP_CHROMIUM", "/usr/bin/chromium")
 PAGES_WITH_CODE = [
     p for p in (html_pages(SITE) if SITE.is_dir() else []) if code_cells(docname(p))
 ]
@@ -39,22 +38,8 @@ PIP = re.compile(
 )
 
 
-@pytest.fixture(scope="module")
-def site_url(site_dir) -> Iterator[str]:
-    with serve(site_dir, base_path(site_dir)) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
-            headless=True,
-        )
-        yield browser
-        browser.close()
+# ``site_url`` and ``browser`` are the session's (browserkit, via conftest): a second
+# Playwright instance in the same worker would fail.
 
 
 @pytest.fixture
