@@ -12,47 +12,16 @@ Two adjustments are made before a primitive is applied to traced values:
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
-
-import numpy as np
 
 from histbp.autodiff.registry import Primitive
 
 __all__ = ["checked_kwargs", "sequence_arguments"]
 
-# The keyword arguments of every ufunc, at their default values.
-_UFUNC_DEFAULTS = {
-    "out": None,
-    "where": True,
-    "casting": "same_kind",
-    "order": "K",
-    "dtype": None,
-    "subok": True,
-    "signature": None,
-}
-_SIMPLE = (type(None), bool, int, float, str)
 # Values that mean "not given" whatever the signature says (numpy often shows
-# ``where=<no value>``).
+# ``where=<no value>``); every other default is the primitive's own
+# (:attr:`Primitive.defaults`, read from the signature when it was registered).
 _NEUTRAL = {"out": None, "where": True}
-
-
-def _is_default(value: Any, default: Any) -> bool:
-    """Whether a keyword's ``value`` is its ``default`` (for simple values)."""
-    if value is default:
-        return True
-    return type(value) in _SIMPLE and type(value) is type(default) and value == default
-
-
-def _defaults(func: Any) -> dict[str, Any]:
-    """The default values of ``func``'s keyword parameters (empty if unknown)."""
-    if isinstance(func, np.ufunc):
-        return _UFUNC_DEFAULTS
-    try:
-        params = inspect.signature(func).parameters.values()
-    except (TypeError, ValueError):
-        return {}
-    return {p.name: p.default for p in params if p.default is not p.empty}
 
 
 def checked_kwargs(prim: Primitive, func: Any, kwargs: dict) -> dict:
@@ -66,11 +35,10 @@ def checked_kwargs(prim: Primitive, func: Any, kwargs: dict) -> dict:
     allowed = prim.kwargs
     if allowed is None or all(k in allowed for k in kwargs):
         return kwargs
-    defaults = {**_defaults(func), **_NEUTRAL}
     kept = {
         k: v
         for k, v in kwargs.items()
-        if k in allowed or k not in defaults or not _is_default(v, defaults[k])
+        if k in allowed or k not in _NEUTRAL or v is not _NEUTRAL[k]
     }
     prim.check_kwargs(kept)
     return kept
