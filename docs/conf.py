@@ -42,6 +42,7 @@ extensions = [
     "histbp_cite",
     "histbp_site",
     "histbp_exec",
+    "histbp_source",
 ]
 
 exclude_patterns = [

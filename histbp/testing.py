@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from histbp._checks import check_callable, check_positive_int, check_real
+from histbp._validation import check_callable, check_positive_int, check_real
 from histbp.autodiff import jvp, vjp
 
 __all__ = ["DEFAULT_ATOL", "DEFAULT_RTOL", "DEFAULT_STEP", "MODES", "check_grads"]

@@ -9,8 +9,9 @@ gives it the built site's), so that:
 - citations become readable author-year text linking to the site's bibliography;
 - Python roles become links to the API pages, ``{doc}``/``{ref}`` links to the page;
 - links and images with relative targets become absolute site addresses;
-- ``{footbibliography}`` becomes the page's reference list, admonitions become
-  block quotes, and directives with nothing to show (``{index}``) are dropped.
+- ``{footbibliography}`` becomes the page's reference list, ``{method-code}`` the
+  method's source in a code block, admonitions become block quotes, and directives
+  with nothing to show (``{index}``) are dropped.
 
 This module imports nothing from Sphinx, so it is tested on its own.
 """
@@ -20,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Protocol
+
+from method_source import method_source
 
 ROLE = re.compile(r"\{(?P<name>[A-Za-z][\w:.-]*)\}`(?P<content>[^`]+)`")
 # A link or image with a target that is not absolute: [text](target) or ![alt](t).
@@ -164,6 +167,10 @@ def _directive(page: _Page, name: str, arg: str, body: list[str]) -> list[str]:
         return [f"![{caption}]({url})"] + ([f"*{caption}*"] if caption else [])
     if name == "math":
         return ["$$", *content, "$$"]
+    if name == "method-code":
+        # The method's own code, as the site shows it: read from the installed
+        # histbp, shown (not run) in a Markdown code block.
+        return ["```python", *method_source(arg.strip()).code.split("\n"), "```"]
     # Anything else: its content, converted.
     return _convert_lines(page, content)
 

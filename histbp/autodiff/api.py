@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_callable
+from histbp._validation import check_callable
 from histbp.autodiff import fastpath
 from histbp.autodiff.arguments import (
     as_input,

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_positive_int
+from histbp._validation import check_positive_int
 from histbp.autodiff.tracer import Tracer
 
 __all__ = [

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import as_finite_vector, check_callable, check_real
+from histbp._validation import as_finite_vector, check_callable, check_real
 
 __all__ = ["Adjoint", "Trajectory", "rk4_adjoint", "rk4_forward", "step_jacobians"]
 

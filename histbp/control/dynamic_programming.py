@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_callable, check_positive_int, check_real
+from histbp._validation import check_callable, check_positive_int, check_real
 from histbp.control._arrays import as_finite_array
 
 __all__ = [

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_positive_int, check_real
+from histbp._validation import check_positive_int, check_real
 from histbp.control._arrays import as_finite_array, as_matrix, check_lq_problem
 
 __all__ = [

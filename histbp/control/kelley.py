@@ -48,7 +48,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from histbp._checks import check_positive_int, check_real
+from histbp._validation import check_positive_int, check_real
 from histbp.control._trajectory_projection import project_descend
 from histbp.control._trajectory_resample import resample_controls
 from histbp.control.adjoint_ode import Trajectory, rk4_adjoint, rk4_forward

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import as_finite_vector, check_positive_int
+from histbp._validation import as_finite_vector, check_positive_int
 from histbp.control._arrays import check_lq_problem
 
 __all__ = ["LQRSolution", "lqr_dynamic_programming", "riccati_recursion"]

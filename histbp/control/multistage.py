@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import as_finite_vector, as_scalar, check_callable
+from histbp._validation import as_finite_vector, as_scalar, check_callable
 from histbp.control._arrays import as_finite_array, check_lq_problem
 
 __all__ = [

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from histbp._checks import check_positive_int, check_real
+from histbp._validation import check_positive_int, check_real
 from histbp.control._least_norm import least_norm_point
 
 __all__ = ["BrysonDenhamSolution", "bryson_denham"]

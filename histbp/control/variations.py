@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_positive_int, check_real
+from histbp._validation import check_positive_int, check_real
 from histbp.autodiff import grad
 from histbp.optimize import steepest_descent
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_positive_int
+from histbp._validation import check_positive_int
 
 __all__ = [
     "as_connections",

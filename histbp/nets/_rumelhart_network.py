@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_positive_int, check_real
+from histbp._validation import check_positive_int, check_real
 from histbp.nets._rumelhart_checks import (
     as_connections,
     as_layer_sizes,

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_positive_int, check_real
+from histbp._validation import check_positive_int, check_real
 from histbp.nets.rbm import RBM, _as_unit_data, sigmoid
 
 __all__ = [

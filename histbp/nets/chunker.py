@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_positive_int, check_real
+from histbp._validation import check_positive_int, check_real
 from histbp.nets.bptt import RecurrentNet, _bptt, init_recurrent_net
 
 __all__ = [

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_callable, check_positive_int, check_real
+from histbp._validation import check_callable, check_positive_int, check_real
 
 __all__ = [
     "ACTIVATIONS",

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_real
+from histbp._validation import check_real
 
 __all__ = [
     "affine_field",

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_positive_int, check_real
+from histbp._validation import check_positive_int, check_real
 from histbp.nets._validate import as_data_matrix, as_targets, make_rng
 from histbp.nets.errors import NotFittedError
 

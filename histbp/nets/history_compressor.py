@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_positive_int, check_real
+from histbp._validation import check_positive_int, check_real
 from histbp.nets.bptt import RecurrentNet, _as_sequence, _bptt, init_recurrent_net
 from histbp.nets.chunker import compress, surprises
 

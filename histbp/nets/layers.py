@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_real
+from histbp._validation import check_real
 from histbp.nets._validate import make_rng
 
 __all__ = ["ACTIVATIONS", "Activation", "forward", "get_activation", "init_layers"]

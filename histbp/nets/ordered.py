@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import as_finite_vector, as_scalar, check_callable
+from histbp._validation import as_finite_vector, as_scalar, check_callable
 from histbp.autodiff import grad
 
 __all__ = ["OrderedDerivatives", "ordered_derivatives"]

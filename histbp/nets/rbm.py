@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_positive_int, check_real
+from histbp._validation import check_positive_int, check_real
 from histbp.nets.deep_mlp import DeepMLP
 
 __all__ = [

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_positive_int, check_real
+from histbp._validation import check_positive_int, check_real
 from histbp.autodiff import sigmoid, value_and_grad
 from histbp.nets._validate import as_data_matrix, as_labels, make_rng
 from histbp.nets.layers import _check_sizes, init_layers

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_callable, check_positive_int, check_real
+from histbp._validation import check_callable, check_positive_int, check_real
 from histbp.nets._validate import as_data_matrix, as_network, as_targets
 from histbp.nets.backprop import backprop
 from histbp.nets.gradient import NetworkGradient

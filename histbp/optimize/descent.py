@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import (
+from histbp._validation import (
     as_finite_vector,
     as_scalar,
     check_callable,

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import as_spd_system, check_real
+from histbp._validation import as_spd_system, check_real
 
 __all__ = [
     "contraction_factors",

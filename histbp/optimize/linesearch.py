@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import as_scalar
+from histbp._validation import as_scalar
 
 __all__ = ["armijo_backtracking"]
 

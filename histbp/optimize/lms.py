@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import as_finite_vector, check_callable, check_real
+from histbp._validation import as_finite_vector, check_callable, check_real
 from histbp.optimize.stochastic import step_sizes
 
 __all__ = [

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_positive_int, check_real
+from histbp._validation import check_positive_int, check_real
 
 __all__ = [
     "PlateResult",

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import (
+from histbp._validation import (
     as_finite_vector,
     as_spd_system,
     check_positive_int,

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_callable, check_positive_int, check_real
+from histbp._validation import check_callable, check_positive_int, check_real
 
 __all__ = ["ApproximationResult", "kiefer_wolfowitz", "robbins_monro", "step_sizes"]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import as_finite_vector, check_callable, check_real
+from histbp._validation import as_finite_vector, check_callable, check_real
 from histbp.optimize.descent import _descend
 from histbp.optimize.result import SystemResult
 

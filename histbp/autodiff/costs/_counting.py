@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import check_callable
+from histbp._validation import check_callable
 from histbp.autodiff.costs import KINDS
 from histbp.autodiff.symbolic import FUNCTIONS
 

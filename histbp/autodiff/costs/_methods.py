@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._checks import as_finite_vector, check_callable
+from histbp._validation import as_finite_vector, check_callable
 from histbp.autodiff.costs import METHODS
 from histbp.autodiff.costs._counting import (
     CountingFloat,

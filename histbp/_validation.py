@@ -1,4 +1,10 @@
-"""Input checks shared across histbp; each error names the problem and the argument."""
+"""The input checks of histbp, in one place; each error names the argument and fault.
+
+Every public function of the package checks its arguments with these helpers (in the
+manner of scikit-learn's ``utils.validation``), so the same mistake gets the same
+message everywhere. The seeds of every random choice go through
+:func:`check_random_state`.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ __all__ = [
     "as_spd_system",
     "check_callable",
     "check_positive_int",
+    "check_random_state",
     "check_real",
 ]
 
@@ -116,3 +123,39 @@ def as_scalar(value: Any, name: str) -> float:
         raise TypeError(
             f"{name} must return a real number, got {type(value).__name__}"
         ) from None
+
+
+def check_random_state(seed: Any, name: str = "seed") -> np.random.Generator:
+    """Return a numpy ``Generator`` for ``seed``: ``None``, an integer or a Generator.
+
+    A Generator is returned as it is, so that a caller can thread one stream of
+    random numbers through several functions; ``None`` gives fresh entropy, and a
+    non-negative integer a reproducible stream.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(
+            f"{name} must be None, a non-negative integer or a numpy Generator, "
+            f"got {type(seed).__name__}"
+        )
+    if seed < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {seed}")
+    return np.random.default_rng(int(seed))
+
+
+# ---------------------------------------------------------------------------
+# Arrays and matrices (optimal control, optimisation)
+# ---------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------
+# Data, targets and networks (neural networks)
+# ---------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------
+# Automatic differentiation
+# ---------------------------------------------------------------------------
