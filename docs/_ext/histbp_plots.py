@@ -2,11 +2,12 @@
 
 Two halves, one in each process of an executed build:
 
-- **In the kernel** (an IPython extension, loaded by the kernel of ``docs/_kernel``):
-  every figure a cell shows is drawn as SVG, sharp at any screen density, and
-  :func:`describe` writes into the SVG's metadata (``<dc:description>``) what the
-  figure shows: per panel, its kind (lines, points, bars, an image), its title, what
-  is plotted against what, the scales and the legend's series.
+- **In the kernel** (through :mod:`histbp_inline`, the matplotlib backend that the
+  kernel of ``docs/_kernel`` names): every figure a cell shows is drawn as SVG,
+  sharp at any screen density, and :func:`describe` writes into the SVG's metadata
+  (``<dc:description>``) what the figure shows: per panel, its kind (lines, points,
+  bars, an image), its title, what is plotted against what, the scales and the
+  legend's series.
 - **In Sphinx** (a Sphinx extension): each image that MyST-NB made from a cell's
   output gets that description as its ``alt`` text. A figure with none (no title,
   no axis label, no legend) is a warning, so the strict build fails on it.
@@ -142,19 +143,6 @@ def figure_svg(fig) -> str | None:
         buffer, format="svg", bbox_inches="tight", metadata=metadata
     )
     return buffer.getvalue()
-
-
-def load_ipython_extension(ipython) -> None:
-    """Show every matplotlib figure as described SVG, in place of PNG."""
-    # Importing the inline backend sets it up (with its PNG formatter) now, not at
-    # a cell's first figure, so that the formatter set below is the one that stays.
-    import matplotlib_inline.backend_inline  # noqa: F401
-    from matplotlib.figure import Figure
-
-    formatters = ipython.display_formatter.formatters
-    for mime in ("image/png", "image/jpeg", "application/pdf", "image/svg+xml"):
-        formatters[mime].pop(Figure, None)
-    formatters["image/svg+xml"].for_type(Figure, figure_svg)
 
 
 # --- In Sphinx ----------------------------------------------------------------------
