@@ -4,7 +4,8 @@ Usage: ``python .ci/check_dist.py DIST [--tag vX.Y.Z]``. Run by ``nox -s build``
 (in CI and in the release workflow), after ``twine check``. It fails, naming the
 fault, when the two files disagree on the version, when the version is not
 ``histbp.__version__`` of the source tree, when a release tag names another
-version, or when the wheel lacks the package, its data or its ``examples`` extra.
+version, or when the wheel lacks the package, its data, its licence or its
+``examples`` extra.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ VERSION_LINE = re.compile(r'^__version__ = "([^"]+)"$', re.M)
 WHEEL_MUST_HOLD = ("histbp/__init__.py", "histbp/timeline.py", "histbp/data.py")
 SDIST_MUST_HOLD = (
     "README.md",
+    "LICENSE",
     "references.bib",
     "pyproject.toml",
     "histbp/timeline.py",
@@ -52,6 +54,11 @@ def wheel_faults(wheel: Path, version: str) -> list[str]:
     faults += [
         f"{wheel.name} holds tests: {n}" for n in names if n.startswith("tests/")
     ]
+    if not any(
+        n.startswith(f"histbp-{version}.dist-info/") and n.endswith("LICENSE")
+        for n in names
+    ):
+        faults.append(f"{wheel.name} carries no LICENSE in its dist-info")
     if metadata["Version"] != version:
         faults.append(f"{wheel.name} says version {metadata['Version']}, not {version}")
     if "examples" not in metadata.get_all("Provides-Extra", []):
