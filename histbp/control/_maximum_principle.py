@@ -28,10 +28,15 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_callable, check_positive_int, check_real
+from histbp._validation import (
+    as_finite_vector,
+    check_callable,
+    check_positive_int,
+    check_real,
+)
 
 __all__ = [
-    "BangBangSolution",
+    "BangBangResult",
     "discrete_minimum_time",
     "minimum_time_double_integrator",
     "simulate_double_integrator",
@@ -40,7 +45,7 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class BangBangSolution:
+class BangBangResult:
     """The time-optimal control of the double integrator, from the maximum principle.
 
     Attributes
@@ -105,7 +110,7 @@ def switching_curve(velocity: Any) -> np.ndarray:
 
 def minimum_time_double_integrator(
     position: float, velocity: float = 0.0
-) -> BangBangSolution:
+) -> BangBangResult:
     """Solve the minimum-time problem for ``x'' = u``, ``|u| <= 1``, to the origin.
 
     Parameters
@@ -117,7 +122,7 @@ def minimum_time_double_integrator(
 
     Returns
     -------
-    BangBangSolution
+    BangBangResult
         Minimum time, switch time, first control and costate. From rest at
         ``x0`` the time is ``2 sqrt(|x0|)`` with the switch half-way.
 
@@ -155,7 +160,7 @@ def minimum_time_double_integrator(
         s, switch = -s, 0.0
     # lambda_2 = -s a (t_s - t) has the sign of -u on both arcs; H(0) = 0 fixes a.
     a = 1.0 / (total - switch)
-    return BangBangSolution(
+    return BangBangResult(
         initial_state=(x0, v0),
         time=total,
         switch_time=switch,
@@ -296,12 +301,9 @@ def simulate_double_integrator(
         positive or ``n_steps`` not positive.
     """
     check_callable(control, "control")
-    state = np.array(initial_state, dtype=float)
-    if state.shape != (2,) or not np.all(np.isfinite(state)):
-        raise ValueError(
-            "initial_state must be a finite pair (position, velocity), got "
-            f"{initial_state!r}"
-        )
+    state = as_finite_vector(
+        initial_state, "initial_state", 2, "it must be a pair (position, velocity)"
+    )
     duration = check_real(duration, "duration", low=0.0, low_open=True)
     n_steps = check_positive_int(n_steps, "n_steps")
     h = duration / n_steps
