@@ -350,18 +350,21 @@ def lqr_dynamic_programming(
     A, B, Q, R, Q_final = as_lq_problem(A, B, Q, R, Q_final)
     n_stages = check_positive_int(n_stages, "n_stages")
     n, m = B.shape
-    AB = np.hstack([A, B])
-    stage = np.zeros((n + m, n + m))
+    AB = np.hstack([A, B])  # the next state is AB @ (x, u)
+    stage = np.zeros((n + m, n + m))  # the stage cost diag(Q, R) in (x, u)
     stage[:n, :n] = Q
     stage[n:, n:] = R
     P = np.empty((n_stages + 1, n, n))
     K = np.empty((n_stages, m, n))
-    P[n_stages] = Q_final
+    P[n_stages] = Q_final  # V_N(x) = x^T Q_final x
     for t in range(n_stages - 1, -1, -1):
+        # c(x, u) + V_{t+1}(A x + B u) as one quadratic form in (x, u)
         M = stage + AB.T @ P[t + 1] @ AB
+        # its minimum over u: u = -M_uu^-1 M_ux x = -K_t x
         K[t] = np.linalg.solve(M[n:, n:], M[n:, :n])
+        # what is left is V_t(x) = x^T (M_xx - M_xu K_t) x, a Schur complement
         value = M[:n, :n] - M[:n, n:] @ K[t]
-        P[t] = 0.5 * (value + value.T)
+        P[t] = 0.5 * (value + value.T)  # symmetric up to rounding; make it exact
     return LQRResult(cost_to_go=P, gains=K)
 
 

@@ -204,11 +204,12 @@ def feedback_gradient(
     states, controls = _forward(system, per_stage, x0)
     A, B, Q, R = system.A, system.B, system.Q, system.R
     N, d = system.n_stages, system.lag
-    g = np.zeros_like(states)
+    g = np.zeros_like(states)  # g[:, k] = dJ/dx_k, one row per initial state
     dK = np.zeros_like(per_stage)
     g[:, N] = 2.0 * states[:, N] @ system.Q_final
     for k in range(N - 1, -1, -1):
         K, x = per_stage[k], states[:, k]
+        # through the stage cost and the closed loop x_{k+1} = (A - B K) x_k + ...
         g[:, k] = 2.0 * x @ (Q + K.T @ R @ K) + g[:, k + 1] @ (A - B @ K)
         if system.A_lag is not None:
             # stages j >= 0 whose lagged argument x_{j-d} is x_k (for k = 0 also
@@ -217,8 +218,9 @@ def feedback_gradient(
             for j in readers:
                 if j < N:
                     g[:, k] += g[:, j + 1] @ system.A_lag
+        # the gain's own contribution, summed over the batch of initial states
         dK[k] = (2.0 * R @ K @ x.T - B.T @ g[:, k + 1].T) @ x
-    gradient = dK if gains.ndim == 3 else dK.sum(axis=0)
+    gradient = dK if gains.ndim == 3 else dK.sum(axis=0)  # a shared gain: sum
     return FeedbackGradientResult(
         cost=_cost(system, states, controls),
         gradient=gradient,

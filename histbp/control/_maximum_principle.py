@@ -147,9 +147,10 @@ def minimum_time_double_integrator(
     v0 = check_real(velocity, "velocity")
     if x0 == 0.0 and v0 == 0.0:
         raise ValueError("the initial state (0, 0) is already the target")
+    # The principle leaves two candidates: u = s up to t_s, then u = -s.
     best = None
     for s in (1.0, -1.0):
-        found = _shoot(x0, v0, s)
+        found = _shoot(x0, v0, s)  # (t_s, T) that end at rest at 0, or None
         if found is not None and (best is None or found[1] < best[1]):
             best = (s, *found)
     if best is None:  # pragma: no cover - one of the two signs always reaches
@@ -158,7 +159,8 @@ def minimum_time_double_integrator(
     if total - switch <= 0.0:
         # No arc after the switch: the same path is "-s from t = 0 on".
         s, switch = -s, 0.0
-    # lambda_2 = -s a (t_s - t) has the sign of -u on both arcs; H(0) = 0 fixes a.
+    # The costate: lambda_1 constant, lambda_2 linear and zero at the switch, so
+    # lambda_2 = -s a (t_s - t), with the sign of -u on both arcs; H = 0 fixes a.
     a = 1.0 / (total - switch)
     return BangBangResult(
         initial_state=(x0, v0),
