@@ -49,14 +49,8 @@ from typing import Any, Final
 import numpy as np
 
 from histbp._validation import check_positive_int, check_real
+from histbp.control import _planar_orbit as planar
 from histbp.control._gradient_projection import project_descend, resample_controls
-from histbp.control._planar_orbit import (
-    CIRCULAR_START,
-    OrbitPath,
-    coast,
-    coast_jacobian,
-    path_of,
-)
 from histbp.control._rk4 import Trajectory, rk4_adjoint, rk4_forward
 
 __all__ = [
@@ -81,7 +75,7 @@ _ENERGY_ANGLE: Final = math.atan(1.0 / math.sqrt(2.0))
 
 
 @dataclass(frozen=True, slots=True)
-class SailTransferResult(OrbitPath):
+class SailTransferResult(planar.OrbitPath):
     """The transfer found by :func:`sail_transfer`.
 
     Attributes
@@ -129,7 +123,7 @@ def _model(accel: float) -> tuple[Any, Any]:
         alpha, tf = w.tolist()
         c = math.cos(alpha)
         push = accel * abs(c) * c / (r * r)  # a cos^2, signed to face away
-        dr, du, dv = coast(r, u, v)
+        dr, du, dv = planar.coast(r, u, v)
         return tf * np.array((dr, du + push * c, dv + push * math.sin(alpha)))
 
     def jac(x: np.ndarray, w: np.ndarray, s: np.ndarray) -> tuple[Any, Any]:
@@ -138,7 +132,7 @@ def _model(accel: float) -> tuple[Any, Any]:
         c, sn = np.cos(alpha), np.sin(alpha)
         k = accel / (r * r)
         push = k * np.abs(c) * c
-        a = coast_jacobian(r, u, v)
+        a = planar.coast_jacobian(r, u, v)
         a[:, 1, 0] -= 2.0 * push * c / r
         a[:, 2, 0] -= 2.0 * push * sn / r
         b = np.zeros((s.size, 3, 2))
@@ -224,7 +218,7 @@ def sail_terminal(
     tf = check_real(transfer_time, "transfer_time", low=0.0, low_open=True)
     alpha = resample_controls(angles, np.size(angles), "angles")
     f, jac = _model(accel)
-    traj = rk4_forward(f, CIRCULAR_START, _controls(alpha, tf))
+    traj = rk4_forward(f, planar.CIRCULAR_START, _controls(alpha, tf))
     return _terminal(traj, jac, target)
 
 
@@ -318,7 +312,7 @@ def sail_transfer(
     def evaluate(z: np.ndarray) -> tuple[float, Any, Any, Any]:
         if z[-1] <= 0.0:
             raise ValueError("non-positive transfer time")
-        traj = rk4_forward(f, CIRCULAR_START, _controls(z[:-1], z[-1]))
+        traj = rk4_forward(f, planar.CIRCULAR_START, _controls(z[:-1], z[-1]))
         values, d_angles, d_time = _terminal(traj, jac, target)
         gradient = np.zeros(n_steps + 1)
         gradient[-1] = 1.0
@@ -336,9 +330,9 @@ def sail_transfer(
         violation_tol=violation_tol,
     )
     tf = float(run.z[-1])
-    traj = rk4_forward(f, CIRCULAR_START, _controls(run.z[:-1], tf))
+    traj = rk4_forward(f, planar.CIRCULAR_START, _controls(run.z[:-1], tf))
     return SailTransferResult(
-        **path_of(traj, tf),
+        **planar.path_of(traj, tf),
         transfer_time=tf,
         transfer_days=tf * _DAYS,
         cone_angle=(run.z[:-1] + 0.5 * np.pi) % np.pi - 0.5 * np.pi,
@@ -361,7 +355,7 @@ def _time_to_reach(f: Any, target: float) -> float:
     h = 0.05
     steps = int(10 * YEAR / h)
     controls = np.tile([_ENERGY_ANGLE, 1.0], (steps, 1))
-    states = rk4_forward(f, CIRCULAR_START, controls, tf=steps * h).states
+    states = rk4_forward(f, planar.CIRCULAR_START, controls, tf=steps * h).states
     energy = 0.5 * (states[:, 1] ** 2 + states[:, 2] ** 2) - 1.0 / states[:, 0]
     above = np.nonzero(energy >= -0.5 / target)[0]
     if above.size == 0:

@@ -78,16 +78,12 @@ class ChainRuleGradientResult:
 
     Attributes
     ----------
-    cost
-        ``J`` for the given decisions.
-    states
-        ``x_0, ..., x_N`` of the forward run, shape ``(N + 1, n)``.
+    cost, states, gradient
+        As in :class:`MultiplierGradientResult`.
     state_derivatives
         ``dJ/dx_k`` for ``k = 0, ..., N``: the total derivative of the cost with
         respect to the state at stage ``k``, the later decisions held fixed,
-        shape ``(N + 1, n)``.
-    gradient
-        ``dJ/du_k`` for every stage, shape ``(N, m)``.
+        shape ``(N + 1, n)``; the same numbers as Bryson's multipliers.
     """
 
     cost: float
@@ -182,14 +178,15 @@ def dreyfus_gradient(
 ) -> ChainRuleGradientResult:
     """Return ``dJ/du_k`` from the backward recursion of ``dJ/dx_k``.
 
+    Fix the decisions; from stage ``k`` on the cost is a function of ``x_k``
+    alone, ``J_k(x) = L_k(x, u_k) + J_{k+1}(f_k(x, u_k))`` with ``J_N = phi``, and
+    the chain rule gives ``dJ/dx_k = dL_k/dx_k + (df_k/dx_k)^T dJ/dx_{k+1}`` and
+    ``dJ/du_k = dL_k/du_k + (df_k/du_k)^T dJ/dx_{k+1}``, from the last stage back.
+
     Parameters
     ----------
-    process
-        The stages, with their Jacobians.
-    x0
-        Initial state, shape ``(n,)``.
-    controls
-        Decisions, shape ``(N, m)``.
+    process, x0, controls
+        As for :func:`bryson_gradient`.
 
     Returns
     -------
@@ -198,11 +195,8 @@ def dreyfus_gradient(
 
     Raises
     ------
-    TypeError
-        If ``process`` is not a :class:`~histbp.control.MultistageProcess`.
-    ValueError
-        If an input has the wrong shape or non-finite values, or a stage function
-        or derivative returns the wrong shape or non-finite values.
+    TypeError, ValueError
+        As for :func:`bryson_gradient`.
 
     References
     ----------
