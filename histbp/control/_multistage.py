@@ -4,7 +4,7 @@ A process passes through stages ``x_{k+1} = f_k(x_k, u_k)``, ``k = 0, ..., N-1``
 from a given ``x_0``, and costs ``J = phi(x_N) + sum_k L_k(x_k, u_k)``. A
 :class:`MultistageProcess` bundles the stage functions with their dense
 Jacobians; the backward sweeps of Bryson (1961) and Dreyfus (1962) that
-differentiate ``J`` run on it (:mod:`histbp.control._stage_gradients`).
+differentiate ``J`` run on it (``_stage_gradients.py``).
 
 References
 ----------
