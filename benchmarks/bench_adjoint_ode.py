@@ -1,8 +1,9 @@
 """Workload 7: the discrete adjoint of an ODE with T steps (Kelley 1960, Bryson 1961).
 
-The subject is :mod:`histbp.control.adjoint_ode` on the orbit-raising problem of
-Bryson and Ho (3 states, 1 control, classical Runge-Kutta on T steps). Each round
-times, back to back:
+The subject is the discrete adjoint of :func:`histbp.control.rk4_adjoint`
+(``histbp/control/_rk4.py``, formerly ``adjoint_ode.py``) on the orbit-raising
+problem of Bryson and Ho (3 states, 1 control, classical Runge-Kutta on T steps).
+Each round times, back to back:
 
 - ``forward``: :func:`rk4_forward` alone (it stores the stages the adjoint needs);
 - ``plain``: a bare Runge-Kutta loop with the same right-hand side that stores
@@ -50,13 +51,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from histbp.autodiff import value_and_grad  # noqa: E402
-from histbp.control.adjoint_ode import rk4_adjoint, rk4_forward  # noqa: E402
-from histbp.control.orbit_raising import (  # noqa: E402
+from histbp.control import (  # noqa: E402
     FINAL_TIME,
     MASS_RATE,
     THRUST,
-    _model,
+    rk4_adjoint,
+    rk4_forward,
 )
+from histbp.control._orbit_raising import _model  # noqa: E402
 
 F, JAC = _model(THRUST, MASS_RATE)
 X0 = np.array([1.0, 0.0, 1.0])

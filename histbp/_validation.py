@@ -14,10 +14,15 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "as_finite_array",
     "as_finite_vector",
+    "as_lq_problem",
+    "as_returned_array",
     "as_scalar",
     "as_spd_system",
+    "as_symmetric",
     "check_callable",
+    "check_index",
     "check_positive_int",
     "check_random_state",
     "check_real",
@@ -149,6 +154,118 @@ def check_random_state(seed: Any, name: str = "seed") -> np.random.Generator:
 # ---------------------------------------------------------------------------
 # Arrays and matrices (optimal control, optimisation)
 # ---------------------------------------------------------------------------
+
+
+def as_finite_array(
+    value: Any,
+    name: str,
+    ndim: int | None = None,
+    shape: tuple[int, ...] | None = None,
+) -> np.ndarray:
+    """Return ``value`` as a finite float array, non-empty with ``ndim`` dimensions.
+
+    ``shape``, if given, is the exact shape required. Data matrices, tables of
+    costs, gain matrices and starting points all pass through here, e.g.
+    ``as_finite_array(X, "X", 2)``; callers add their own checks of sizes.
+    """
+    try:
+        arr = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be an array of real numbers, got {type(value).__name__}"
+        ) from None
+    if ndim is not None and (arr.ndim != ndim or arr.size == 0):
+        raise ValueError(
+            f"{name} must be a non-empty {ndim}-D array, got shape {arr.shape}"
+        )
+    if shape is not None and arr.shape != tuple(shape):
+        raise ValueError(f"{name} has shape {arr.shape}; expected {tuple(shape)}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains non-finite values")
+    return arr
+
+
+def as_returned_array(
+    value: Any,
+    name: str,
+    shape: tuple[int, ...],
+    where: str = "",
+    *,
+    broadcast: bool = False,
+) -> np.ndarray:
+    """Return what a user's callable ``name`` returned as a finite array of ``shape``.
+
+    ``where`` locates the call in the messages (e.g. ``" at stage 3"``); with
+    ``broadcast`` a value that broadcasts to ``shape`` (a constant) is accepted.
+    """
+    arr = np.asarray(value, dtype=float)
+    if broadcast and arr.shape != tuple(shape):
+        try:
+            arr = np.broadcast_to(arr, shape).copy()
+        except ValueError:
+            pass
+    if arr.shape != tuple(shape):
+        raise ValueError(
+            f"{name} returned shape {arr.shape}{where}; expected {tuple(shape)}"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} returned non-finite values{where}")
+    return arr
+
+
+def check_index(value: Any, name: str, size: int) -> int:
+    """Return ``value`` as an ``int`` in ``[0, size)``, or raise naming the range."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if not 0 <= value < size:
+        raise ValueError(f"{name} must lie in [0, {size - 1}], got {value}")
+    return int(value)
+
+
+def as_symmetric(
+    value: Any, name: str, size: int, *, definite: bool = False
+) -> np.ndarray:
+    """Return a symmetric positive semidefinite (or definite) ``size x size`` matrix."""
+    arr = as_finite_array(value, name, 2, (size, size))
+    scale = max(float(np.max(np.abs(arr))), 1.0)
+    if float(np.max(np.abs(arr - arr.T))) > 1e-12 * scale:
+        raise ValueError(f"{name} must be symmetric")
+    smallest = float(np.linalg.eigvalsh(arr)[0])
+    if definite and smallest <= 0.0:
+        raise ValueError(
+            f"{name} must be positive definite; its smallest eigenvalue is {smallest}"
+        )
+    if smallest < -1e-12 * scale:
+        raise ValueError(
+            f"{name} must be positive semidefinite; its smallest eigenvalue is "
+            f"{smallest}"
+        )
+    return arr
+
+
+def as_lq_problem(
+    A: Any, B: Any, Q: Any, R: Any, Q_final: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Check and return the matrices of a linear-quadratic control problem.
+
+    ``A`` is ``n x n``, ``B`` is ``n x m``, ``Q`` and ``Q_final`` are symmetric
+    positive semidefinite ``n x n`` and ``R`` is symmetric positive definite
+    ``m x m``.
+    """
+    A = as_finite_array(A, "A", 2)
+    n = A.shape[0]
+    if A.shape != (n, n):
+        raise ValueError(f"A must be square, got shape {A.shape}")
+    B = as_finite_array(B, "B", 2)
+    if B.shape[0] != n:
+        raise ValueError(
+            f"B has shape {B.shape} but A has shape {A.shape}; expected B with {n} rows"
+        )
+    m = B.shape[1]
+    Q = as_symmetric(Q, "Q", n)
+    R = as_symmetric(R, "R", m, definite=True)
+    Q_final = as_symmetric(Q_final, "Q_final", n)
+    return A, B, Q, R, Q_final
 
 
 # ---------------------------------------------------------------------------

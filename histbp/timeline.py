@@ -154,6 +154,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         "Euler-Lagrange equation.",
         implementations=(
             "histbp.control.brachistochrone",
+            "histbp.control.discrete_travel_time",
             "histbp.control.cycloid",
         ),
     ),
@@ -350,7 +351,10 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         _CONTROL,
         ("brysonho1969",),
         "The textbook that set out the adjoint gradient method for engineers.",
-        implementations=("histbp.control.orbit_raising",),
+        implementations=(
+            "histbp.control.orbit_raising",
+            "histbp.control.projected_gradient_step",
+        ),
     ),
     _entry(
         "linnainmaa",

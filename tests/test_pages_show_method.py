@@ -34,7 +34,10 @@ PUBLIC = {
 }
 
 METHOD_CODE = re.compile(r"^(`{3,}|:{3,})\{method-code\}\s+(\S+)\s*$", re.M)
-CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
+#: A code cell's source, without the MyST option lines (``:tags: [...]``) above it.
+CODE_CELL = re.compile(
+    r"^```\{code-cell\}[^\n]*\n(?::[^\n]*\n)*\n?(.*?)^```", re.S | re.M
+)
 
 
 def _pages() -> list[Path]:

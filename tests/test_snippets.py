@@ -16,7 +16,10 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
+#: A code cell's source, without the MyST option lines (``:tags: [...]``) above it.
+CODE_CELL = re.compile(
+    r"^```\{code-cell\}[^\n]*\n(?::[^\n]*\n)*\n?(.*?)^```", re.S | re.M
+)
 
 
 def _pages() -> list[tuple[str, list[str]]]:

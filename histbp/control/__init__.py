@@ -16,11 +16,17 @@ lag along a backward-sweep gradient (:func:`feedback_gradient`,
 :func:`adapt_feedback`).
 
 The continuous trajectories: Euler's calculus of variations (1744) on the
-brachistochrone (:func:`brachistochrone` against the exact :func:`cycloid`),
+brachistochrone (:func:`brachistochrone`, descending on
+:func:`discrete_travel_time`, against the exact :func:`cycloid`),
 Kelley's gradient method in function space (1960) on a solar-sail transfer from
 Earth's orbit to Mars's (:func:`sail_transfer`), and Bryson and Ho's maximum-radius
 orbit raising (1969, :func:`orbit_raising`), all with the discrete adjoint of a
-Runge-Kutta integration (:func:`rk4_forward`, :func:`rk4_adjoint`).
+Runge-Kutta integration (:func:`rk4_forward`, :func:`rk4_adjoint`) and Bryson
+and Denham's step projected on the terminal constraints
+(:func:`projected_gradient_step`).
+
+Every module inside this package is private; this namespace is the one public
+surface.
 
 References
 ----------
@@ -31,75 +37,101 @@ Dreyfus (1973) [dreyfus1973]; Euler (1744) [euler1744]; Kelley (1960)
 [kelley1960]; Bryson and Ho (1969) [brysonho1969].
 """
 
-from histbp.control.adjoint_ode import (
-    Adjoint,
-    Trajectory,
-    rk4_adjoint,
-    rk4_forward,
-    step_jacobians,
-)
-from histbp.control.chain_rule import ChainRuleGradient, dreyfus_gradient
-from histbp.control.dynamic_programming import (
+from histbp.control._dynamic_programming import (
     GridDPResult,
+    LQRResult,
     TabularDPResult,
     grid_dynamic_programming,
+    lqr_dynamic_programming,
+    riccati_recursion,
     tabular_dynamic_programming,
 )
-from histbp.control.feedback import (
-    FeedbackAdaptation,
-    FeedbackGradient,
+from histbp.control._feedback import (
+    FeedbackAdaptationResult,
+    FeedbackGradientResult,
     LaggedLinearSystem,
     adapt_feedback,
     feedback_cost,
     feedback_gradient,
 )
-from histbp.control.kelley import SailTransferResult, sail_terminal, sail_transfer
-from histbp.control.lqr import LQRSolution, lqr_dynamic_programming, riccati_recursion
-from histbp.control.maximum_principle import (
-    BangBangSolution,
+from histbp.control._gradient_projection import projected_gradient_step
+from histbp.control._kelley import (
+    MARS_RADIUS,
+    SAIL_ACCELERATION,
+    YEAR,
+    SailTransferResult,
+    sail_terminal,
+    sail_transfer,
+)
+from histbp.control._maximum_principle import (
+    BangBangResult,
     discrete_minimum_time,
     minimum_time_double_integrator,
     simulate_double_integrator,
     switching_curve,
 )
-from histbp.control.multistage import (
-    MultiplierGradient,
+from histbp.control._multistage import (
     MultistageProcess,
-    bryson_gradient,
     linear_quadratic_process,
     process_cost,
     simulate_process,
 )
-from histbp.control.orbit_raising import (
+from histbp.control._orbit_raising import (
+    FINAL_TIME,
+    MASS_RATE,
+    THRUST,
     OrbitRaisingResult,
     orbit_raising,
     orbit_raising_terminal,
 )
-from histbp.control.state_constraint import BrysonDenhamSolution, bryson_denham
-from histbp.control.steepest import ControlDescentResult, bryson_steepest_descent
-from histbp.control.variations import (
+from histbp.control._planar_orbit import OrbitPath
+from histbp.control._rk4 import (
+    AdjointResult,
+    Trajectory,
+    rk4_adjoint,
+    rk4_forward,
+    step_jacobians,
+)
+from histbp.control._stage_gradients import (
+    ChainRuleGradientResult,
+    ControlDescentResult,
+    MultiplierGradientResult,
+    bryson_gradient,
+    bryson_steepest_descent,
+    dreyfus_gradient,
+)
+from histbp.control._state_constraint import BrysonDenhamResult, bryson_denham
+from histbp.control._variations import (
     BrachistochroneResult,
     Cycloid,
     brachistochrone,
     cycloid,
+    discrete_travel_time,
     polygon_travel_time,
 )
 
 __all__ = [
-    "Adjoint",
-    "BangBangSolution",
+    "FINAL_TIME",
+    "MARS_RADIUS",
+    "MASS_RATE",
+    "SAIL_ACCELERATION",
+    "THRUST",
+    "YEAR",
+    "AdjointResult",
+    "BangBangResult",
     "BrachistochroneResult",
-    "BrysonDenhamSolution",
-    "ChainRuleGradient",
+    "BrysonDenhamResult",
+    "ChainRuleGradientResult",
     "ControlDescentResult",
     "Cycloid",
-    "FeedbackAdaptation",
-    "FeedbackGradient",
+    "FeedbackAdaptationResult",
+    "FeedbackGradientResult",
     "GridDPResult",
-    "LQRSolution",
+    "LQRResult",
     "LaggedLinearSystem",
-    "MultiplierGradient",
+    "MultiplierGradientResult",
     "MultistageProcess",
+    "OrbitPath",
     "OrbitRaisingResult",
     "SailTransferResult",
     "TabularDPResult",
@@ -111,6 +143,7 @@ __all__ = [
     "bryson_steepest_descent",
     "cycloid",
     "discrete_minimum_time",
+    "discrete_travel_time",
     "dreyfus_gradient",
     "feedback_cost",
     "feedback_gradient",
@@ -122,6 +155,7 @@ __all__ = [
     "orbit_raising_terminal",
     "polygon_travel_time",
     "process_cost",
+    "projected_gradient_step",
     "riccati_recursion",
     "rk4_adjoint",
     "rk4_forward",

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from histbp.autodiff import grad
-from histbp.control.adjoint_ode import (
-    Adjoint,
+from histbp.control import (
+    AdjointResult,
     Trajectory,
     rk4_adjoint,
     rk4_forward,
@@ -135,7 +135,7 @@ def test_adjoint_gradient_matches_central_differences():
     u = controls(n)
     traj = rk4_forward(pendulum, X0, u, t0=T0, tf=TF)
     adj = rk4_adjoint(traj, pendulum_jac, dphi(traj.final_state))
-    assert isinstance(adj, Adjoint)
+    assert isinstance(adj, AdjointResult)
     assert adj.control_gradient.shape == (n, 2)
     assert adj.costates.shape == (n + 1, 2)
     check_grads(
@@ -254,10 +254,14 @@ def test_adjoint_errors():
 @pytest.mark.parametrize(
     "module",
     [
-        "histbp.control.adjoint_ode",
-        "histbp.control.variations",
-        "histbp.control.kelley",
-        "histbp.control.orbit_raising",
+        "histbp.control._rk4",
+        "histbp.control._variations",
+        "histbp.control._kelley",
+        "histbp.control._orbit_raising",
+        "histbp.control._gradient_projection",
+        "histbp.control._dynamic_programming",
+        "histbp.control._maximum_principle",
+        "histbp.control._state_constraint",
     ],
 )
 def test_docstring_examples(module):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from histbp.autodiff import grad
-from histbp.control.kelley import (
+from histbp.control import (
     MARS_RADIUS,
     SAIL_ACCELERATION,
     YEAR,

@@ -97,7 +97,9 @@ def test_errors():
         discrete_minimum_time(1.0, 1)
     with pytest.raises(TypeError, match="control must be callable"):
         simulate_double_integrator(1.0, (1.0, 0.0), 1.0, 10)
-    with pytest.raises(ValueError, match="initial_state must be a finite pair"):
+    with pytest.raises(
+        ValueError, match=r"initial_state has shape \(3,\) but it must be a pair"
+    ):
         simulate_double_integrator(np.sign, (1.0, 0.0, 0.0), 1.0, 10)
     with pytest.raises(ValueError, match=r"duration must lie in \(0.0, inf\]"):
         simulate_double_integrator(np.sign, (1.0, 0.0), -1.0, 10)

@@ -142,7 +142,9 @@ def test_process_errors():
     wrong = MultistageProcess(
         step, lambda k, x, u: (np.eye(n), np.eye(n)), lambda x: 0.0, lambda x: x
     )
-    with pytest.raises(ValueError, match=r"jacobians returned shapes \(3, 3\) and"):
+    with pytest.raises(
+        ValueError, match=r"jacobians \(df/du\) returned shape \(3, 3\) at stage"
+    ):
         bryson_gradient(wrong, X0, U0)
     single = MultistageProcess(
         step, lambda k, x, u: np.eye(n), lambda x: 0.0, lambda x: x

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from histbp.autodiff import grad
-from histbp.control.orbit_raising import (
+from histbp.control import (
     FINAL_TIME,
     MASS_RATE,
     THRUST,

@@ -4,13 +4,15 @@ import numpy as np
 import pytest
 
 from histbp.autodiff import grad
-from histbp.control.variations import (
+from histbp.control import (
     BrachistochroneResult,
     Cycloid,
     brachistochrone,
     cycloid,
+    discrete_travel_time,
     polygon_travel_time,
 )
+from histbp.testing import check_grads
 
 END = (math.pi, 2.0)  # (pi R, 2 R) with R = 1 m
 G = 9.81
@@ -97,24 +99,30 @@ def test_gradient_by_reverse_mode_matches_differences():
     heights = np.linspace(0.3, 2.0, 10)[:-1] + rng.uniform(0, 0.2, 9)
 
     def time(y):
-        from histbp.control.variations import _segment_times
+        return discrete_travel_time(y, END, G)
 
-        return _segment_times(y, END[0], END[1], G, 10)
-
-    g = grad(time)(heights)
-    eps = 1e-3
-    fd = [
-        (
-            -polygon_travel_time(heights + 2 * e, END, G)
-            + 8 * polygon_travel_time(heights + e, END, G)
-            - 8 * polygon_travel_time(heights - e, END, G)
-            + polygon_travel_time(heights - 2 * e, END, G)
-        )
-        / (12 * eps)
-        for e in np.eye(9) * eps
-    ]
-    np.testing.assert_allclose(g, fd, rtol=1e-8, atol=1e-12)
+    check_grads(  # reverse mode on the traced time, against the checked evaluation
+        lambda y: polygon_travel_time(y, END, G),
+        (heights,),
+        grad_fn=grad(time),
+        directions="coordinates",
+        step=1e-3,
+        order=4,
+        rtol=1e-8,
+        atol=1e-12,
+    )
     assert time(heights) == pytest.approx(polygon_travel_time(heights, END, G))
+
+
+def test_discrete_travel_time_checks_its_input():
+    with pytest.raises(ValueError, match="heights must be a non-empty 1-D array"):
+        discrete_travel_time(np.array([]), END, G)
+    with pytest.raises(ValueError, match="heights must be a non-empty 1-D array"):
+        discrete_travel_time(np.ones((2, 2)), END, G)
+    with pytest.raises(ValueError, match="unreachable: y must be >= 0"):
+        discrete_travel_time(np.ones(3), (1.0, -1.0), G)
+    with pytest.raises(ValueError, match="g must lie in"):
+        discrete_travel_time(np.ones(3), END, 0.0)
 
 
 def test_straight_track_closed_form():

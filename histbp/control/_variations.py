@@ -37,7 +37,12 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_positive_int, check_real
+from histbp._validation import (
+    as_finite_array,
+    as_finite_vector,
+    check_positive_int,
+    check_real,
+)
 from histbp.autodiff import grad
 from histbp.optimize import steepest_descent
 
@@ -46,6 +51,7 @@ __all__ = [
     "Cycloid",
     "brachistochrone",
     "cycloid",
+    "discrete_travel_time",
     "polygon_travel_time",
 ]
 
@@ -158,20 +164,69 @@ def _check_end(end: Any) -> tuple[float, float]:
     return x_end, y_end
 
 
-def _segment_times(heights: Any, x_end: float, y_end: float, g: float, n: int) -> Any:
-    """Total time along the polygon; written with numpy so reverse mode can trace it.
+def discrete_travel_time(heights: Any, end: Any, g: float = 9.81) -> Any:
+    """The travel time along a polygon track: Euler's functional, discretised.
 
-    ``heights`` are the ``n - 1`` interior depths (``n >= 2``). A node at or above
-    the start makes the time ``nan`` (a square root of a non-positive depth).
+    The track has ``n`` straight segments over equal steps of ``x`` from the start
+    (the origin) to ``end``, and ``heights`` are the depths of its ``n - 1``
+    interior nodes. On segment ``i`` the bead's acceleration is constant, so it
+    takes ``t_i = 2 L_i / (v_i + v_{i+1})``, its length over the mean of its end
+    speeds, with ``v = sqrt(2 g y)`` by the conservation of energy. The sum is
+    written in numpy operations only, so that :func:`histbp.autodiff.grad` can
+    trace it: its gradient is the discrete counterpart of the functional
+    derivative that the Euler-Lagrange equation sets to zero.
+
+    Parameters
+    ----------
+    heights
+        Depths of the ``n - 1 >= 1`` interior nodes (``y`` downwards), a 1-D array
+        or a tracer of one; every depth must be positive (a node at or above the
+        start gives ``nan``). :func:`polygon_travel_time` checks its input and
+        covers the straight track.
+    end
+        The end point ``(X, Y)``, reachable: ``X > 0`` and ``Y >= 0``.
+    g
+        Acceleration of gravity, positive.
+
+    Returns
+    -------
+    float or tracer
+        The travel time along the polygon.
+
+    Raises
+    ------
+    ValueError
+        If ``heights`` is not a non-empty 1-D array, ``end`` is unreachable or
+        malformed, or ``g`` is not positive.
+
+    References
+    ----------
+    Euler (1744) [euler1744].
+
+    Examples
+    --------
+    One node on the straight line to ``(2, 2)``: the straight track's ``2 L / v_end``.
+
+    >>> round(float(discrete_travel_time([1.0], (2.0, 2.0), g=10.0)), 6)
+    0.894427
     """
-    dx2 = (x_end / n) ** 2
+    x_end, y_end = _check_end(end)
+    g = check_real(g, "g", low=0.0, low_open=True)
+    if isinstance(heights, list | tuple):
+        heights = np.asarray(heights, dtype=float)
+    if np.ndim(heights) != 1 or len(heights) == 0:
+        raise ValueError(
+            f"heights must be a non-empty 1-D array, got shape {np.shape(heights)}"
+        )
+    n = len(heights) + 1  # segments
+    dx2 = (x_end / n) ** 2  # squared horizontal step
     root = np.sqrt(heights)  # sqrt(y) at the interior nodes
-    c = math.sqrt(2.0 * g)
-    first = 2.0 * np.sqrt(dx2 + heights[0] ** 2) / (c * root[0])
+    c = math.sqrt(2.0 * g)  # v = c sqrt(y)
+    first = 2.0 * np.sqrt(dx2 + heights[0] ** 2) / (c * root[0])  # from rest
     last_drop = y_end - heights[n - 2]
     last = 2.0 * np.sqrt(dx2 + last_drop**2) / (c * (root[n - 2] + math.sqrt(y_end)))
     total = first + last
-    if n > 2:
+    if n > 2:  # the segments between interior nodes
         drops = heights[1:] - heights[:-1]
         lengths = np.sqrt(dx2 + drops**2)
         total = total + np.sum(2.0 * lengths / (c * (root[1:] + root[:-1])))
@@ -217,17 +272,16 @@ def polygon_travel_time(heights: Any, end: Any, g: float = 9.81) -> float:
     """
     x_end, y_end = _check_end(end)
     g = check_real(g, "g", low=0.0, low_open=True)
-    y = np.array(heights, dtype=float)
-    if y.ndim != 1 or not np.all(np.isfinite(y)):
+    y = as_finite_array(heights, "heights")
+    if y.ndim != 1:
         raise ValueError(f"heights must be a finite 1-D array, got shape {y.shape}")
-    n = y.size + 1
-    if n == 1:
+    if y.size == 0:
         if y_end == 0.0:
             return math.inf
         return 2.0 * math.hypot(x_end, y_end) / math.sqrt(2.0 * g * y_end)
     if np.any(y <= 0.0):
         return math.inf
-    return float(_segment_times(y, x_end, y_end, g, n))
+    return float(discrete_travel_time(y, (x_end, y_end), g))
 
 
 def brachistochrone(
@@ -303,7 +357,7 @@ def brachistochrone(
     y0 = _initial(initial_heights, x / x_end, y_end)
 
     def time(heights: np.ndarray) -> Any:
-        return _segment_times(heights, x_end, y_end, g, n)
+        return discrete_travel_time(heights, (x_end, y_end), g)
 
     with np.errstate(invalid="ignore", divide="ignore"):
         run = steepest_descent(
@@ -325,11 +379,7 @@ def _initial(initial: Any, s: np.ndarray, y_end: float) -> np.ndarray:
     interior = s[1:-1]
     if initial is None:
         return y_end * interior + max(y_end, 1e-3) * interior * (1.0 - interior)
-    y = np.array(initial, dtype=float)
-    if y.ndim != 1 or y.size == 0 or not np.all(np.isfinite(y)):
-        raise ValueError(
-            f"initial_heights must be a non-empty finite 1-D array, got shape {y.shape}"
-        )
+    y = as_finite_vector(initial, "initial_heights")
     if np.any(y <= 0.0):
         raise ValueError("initial_heights must lie strictly below the start (y > 0)")
     if y.size != interior.size:

@@ -28,10 +28,15 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_callable, check_positive_int, check_real
+from histbp._validation import (
+    as_finite_vector,
+    check_callable,
+    check_positive_int,
+    check_real,
+)
 
 __all__ = [
-    "BangBangSolution",
+    "BangBangResult",
     "discrete_minimum_time",
     "minimum_time_double_integrator",
     "simulate_double_integrator",
@@ -40,7 +45,7 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class BangBangSolution:
+class BangBangResult:
     """The time-optimal control of the double integrator, from the maximum principle.
 
     Attributes
@@ -105,7 +110,7 @@ def switching_curve(velocity: Any) -> np.ndarray:
 
 def minimum_time_double_integrator(
     position: float, velocity: float = 0.0
-) -> BangBangSolution:
+) -> BangBangResult:
     """Solve the minimum-time problem for ``x'' = u``, ``|u| <= 1``, to the origin.
 
     Parameters
@@ -117,7 +122,7 @@ def minimum_time_double_integrator(
 
     Returns
     -------
-    BangBangSolution
+    BangBangResult
         Minimum time, switch time, first control and costate. From rest at
         ``x0`` the time is ``2 sqrt(|x0|)`` with the switch half-way.
 
@@ -142,9 +147,10 @@ def minimum_time_double_integrator(
     v0 = check_real(velocity, "velocity")
     if x0 == 0.0 and v0 == 0.0:
         raise ValueError("the initial state (0, 0) is already the target")
+    # The principle leaves two candidates: u = s up to t_s, then u = -s.
     best = None
     for s in (1.0, -1.0):
-        found = _shoot(x0, v0, s)
+        found = _shoot(x0, v0, s)  # (t_s, T) that end at rest at 0, or None
         if found is not None and (best is None or found[1] < best[1]):
             best = (s, *found)
     if best is None:  # pragma: no cover - one of the two signs always reaches
@@ -153,9 +159,10 @@ def minimum_time_double_integrator(
     if total - switch <= 0.0:
         # No arc after the switch: the same path is "-s from t = 0 on".
         s, switch = -s, 0.0
-    # lambda_2 = -s a (t_s - t) has the sign of -u on both arcs; H(0) = 0 fixes a.
+    # The costate: lambda_1 constant, lambda_2 linear and zero at the switch, so
+    # lambda_2 = -s a (t_s - t), with the sign of -u on both arcs; H = 0 fixes a.
     a = 1.0 / (total - switch)
-    return BangBangSolution(
+    return BangBangResult(
         initial_state=(x0, v0),
         time=total,
         switch_time=switch,
@@ -296,12 +303,9 @@ def simulate_double_integrator(
         positive or ``n_steps`` not positive.
     """
     check_callable(control, "control")
-    state = np.array(initial_state, dtype=float)
-    if state.shape != (2,) or not np.all(np.isfinite(state)):
-        raise ValueError(
-            "initial_state must be a finite pair (position, velocity), got "
-            f"{initial_state!r}"
-        )
+    state = as_finite_vector(
+        initial_state, "initial_state", 2, "it must be a pair (position, velocity)"
+    )
     duration = check_real(duration, "duration", low=0.0, low_open=True)
     n_steps = check_positive_int(n_steps, "n_steps")
     h = duration / n_steps

@@ -1,4 +1,4 @@
-"""Bellman's backward recursion on a finite table and on a grid of states.
+"""Bellman's backward recursion: on a finite table, on a grid, on quadratic forms.
 
 ``V_N(x) = c_N(x)`` and ``V_t(x) = min_u [c_t(x, u) + V_{t+1}(f_t(x, u))]``: one
 sweep from the last stage to the first gives the least cost-to-go of every state
@@ -8,6 +8,20 @@ many states and decisions. :func:`grid_dynamic_programming` applies it to a proc
 with one continuous state by tabulating ``V_t`` on a grid and reading
 ``V_{t+1}(f(x, u))`` between grid points by linear interpolation, the way
 dynamic programming was used on the computers of the 1950s.
+
+For ``x_{t+1} = A x_t + B u_t`` with stage cost ``x^T Q x + u^T R u`` and final
+cost ``x^T Q_final x`` the value functions stay quadratic, ``V_t(x) = x^T P_t x``,
+and the best decision linear, ``u = -K_t x``. :func:`lqr_dynamic_programming`
+carries out Bellman's step literally on quadratic forms: it writes
+``c(x, u) + V_{t+1}(A x + B u)`` as one quadratic form in the stacked vector
+``(x, u)`` and minimises it over ``u`` by completing the square, which leaves a
+Schur complement as the new value function. :func:`riccati_recursion` evaluates
+the discrete Riccati difference equation as it is usually written, from the
+formula alone. The two agree to rounding error, which is the check of the entry.
+
+References
+----------
+Bellman (1953) [bellman1953]; Bellman (1957) [bellman1957].
 """
 
 from __future__ import annotations
@@ -18,13 +32,24 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_callable, check_positive_int, check_real
-from histbp.control._arrays import as_finite_array
+from histbp._validation import (
+    as_finite_array,
+    as_finite_vector,
+    as_lq_problem,
+    as_returned_array,
+    check_callable,
+    check_index,
+    check_positive_int,
+    check_real,
+)
 
 __all__ = [
     "GridDPResult",
+    "LQRResult",
     "TabularDPResult",
     "grid_dynamic_programming",
+    "lqr_dynamic_programming",
+    "riccati_recursion",
     "tabular_dynamic_programming",
 ]
 
@@ -56,12 +81,7 @@ class TabularDPResult:
             The visited states, shape ``(N + 1,)``, and the decisions taken,
             shape ``(N,)``, both as integer indices.
         """
-        n_states = self.values.shape[1]
-        if isinstance(start, bool) or not isinstance(start, int | np.integer):
-            raise TypeError(f"start must be an integer, got {type(start).__name__}")
-        if not 0 <= start < n_states:
-            raise ValueError(f"start must lie in [0, {n_states - 1}], got {start}")
-        states = [int(start)]
+        states = [check_index(start, "start", self.values.shape[1])]
         decisions = []
         for t in range(self.policy.shape[0]):
             u = int(self.policy[t, states[-1]])
@@ -173,12 +193,7 @@ class GridDPResult:
     def value(self, x: float, stage: int = 0) -> float:
         """Return ``V_stage(x)``, linearly interpolated between grid points."""
         x = check_real(x, "x")
-        if isinstance(stage, bool) or not isinstance(stage, int | np.integer):
-            raise TypeError(f"stage must be an integer, got {type(stage).__name__}")
-        if not 0 <= stage < self.values.shape[0]:
-            raise ValueError(
-                f"stage must lie in [0, {self.values.shape[0] - 1}], got {stage}"
-            )
+        stage = check_index(stage, "stage", self.values.shape[0])
         return float(np.interp(x, self.grid, self.values[stage]))
 
 
@@ -242,11 +257,14 @@ def grid_dynamic_programming(
     check_callable(final_cost, "final_cost")
     n_stages = check_positive_int(n_stages, "n_stages")
     x, u = grid[:, None], controls[None, :]
-    costs = _table(stage_cost(x, u), "stage_cost", (grid.size, controls.size))
-    nexts = _table(dynamics(x, u), "dynamics", (grid.size, controls.size))
+    shape = (grid.size, controls.size)
+    costs = as_returned_array(stage_cost(x, u), "stage_cost", shape, broadcast=True)
+    nexts = as_returned_array(dynamics(x, u), "dynamics", shape, broadcast=True)
     values = np.empty((n_stages + 1, grid.size))
     policy = np.empty((n_stages, grid.size))
-    values[n_stages] = _table(final_cost(grid), "final_cost", grid.shape)
+    values[n_stages] = as_returned_array(
+        final_cost(grid), "final_cost", grid.shape, broadcast=True
+    )
     for t in range(n_stages - 1, -1, -1):
         totals = costs + np.interp(nexts, grid, values[t + 1])
         best = np.argmin(totals, axis=1)
@@ -255,15 +273,139 @@ def grid_dynamic_programming(
     return GridDPResult(grid=grid, controls=controls, values=values, policy=policy)
 
 
-def _table(value: Any, name: str, shape: tuple[int, ...]) -> np.ndarray:
-    """Return a callable's output as a finite float array of the expected shape."""
-    arr = np.asarray(value, dtype=float)
-    try:
-        arr = np.broadcast_to(arr, shape).copy()
-    except ValueError:
-        raise ValueError(
-            f"{name} returned shape {arr.shape}; expected {shape}"
-        ) from None
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} returned non-finite values")
-    return arr
+@dataclass(frozen=True, slots=True)
+class LQRResult:
+    """Cost-to-go matrices and feedback gains of a finite-horizon LQR problem.
+
+    Attributes
+    ----------
+    cost_to_go
+        ``P_t`` for ``t = 0, ..., N``, shape ``(N + 1, n, n)``: the least cost from
+        state ``x`` at stage ``t`` is ``x^T P_t x``; ``P_N = Q_final``.
+    gains
+        ``K_t`` for ``t = 0, ..., N - 1``, shape ``(N, m, n)``: the optimal
+        decision at stage ``t`` is ``u_t = -K_t x_t``.
+    """
+
+    cost_to_go: np.ndarray
+    gains: np.ndarray
+
+    def cost(self, x0: Any) -> float:
+        """Return the optimal cost ``x0^T P_0 x0`` from the initial state ``x0``."""
+        n = self.cost_to_go.shape[1]
+        x0 = as_finite_vector(x0, "x0", n, f"the problem has {n} states")
+        return float(x0 @ self.cost_to_go[0] @ x0)
+
+
+def lqr_dynamic_programming(
+    A: Any, B: Any, Q: Any, R: Any, Q_final: Any, n_stages: int
+) -> LQRResult:
+    """Solve the finite-horizon LQR problem by Bellman's backward recursion.
+
+    With ``V_{t+1}(y) = y^T P y``, the quantity to minimise at stage ``t`` is
+
+        ``x^T Q x + u^T R u + (A x + B u)^T P (A x + B u) = z^T M z``,
+
+    ``z = (x, u)``, with the block matrix ``M = diag(Q, R) + [A B]^T P [A B]``.
+    Setting its derivative with respect to ``u`` to zero gives
+    ``u = -M_uu^{-1} M_ux x``, and substituting back leaves
+    ``V_t(x) = x^T (M_xx - M_xu M_uu^{-1} M_ux) x``.
+
+    Parameters
+    ----------
+    A, B
+        Dynamics ``x_{t+1} = A x_t + B u_t``; shapes ``(n, n)`` and ``(n, m)``.
+    Q, R
+        Stage-cost weights, symmetric; ``Q`` positive semidefinite ``(n, n)``,
+        ``R`` positive definite ``(m, m)``.
+    Q_final
+        Final-cost weight, symmetric positive semidefinite ``(n, n)``.
+    n_stages
+        The number of decisions ``N``; a positive integer.
+
+    Returns
+    -------
+    LQRResult
+        The matrices ``P_t`` of the value functions and the gains ``K_t``.
+
+    Raises
+    ------
+    ValueError
+        If a matrix has the wrong shape, contains non-finite values, is not
+        symmetric where it must be, or is not (semi)definite as required, or if
+        ``n_stages`` is not positive.
+    TypeError
+        If ``n_stages`` is not an integer.
+
+    References
+    ----------
+    Bellman (1953) [bellman1953]; Bellman (1957) [bellman1957].
+
+    Examples
+    --------
+    >>> sol = lqr_dynamic_programming([[1.0]], [[1.0]], [[1.0]], [[1.0]], [[1.0]], 1)
+    >>> sol.cost_to_go[:, 0, 0].tolist(), sol.gains[:, 0, 0].tolist()
+    ([1.5, 1.0], [0.5])
+    """
+    A, B, Q, R, Q_final = as_lq_problem(A, B, Q, R, Q_final)
+    n_stages = check_positive_int(n_stages, "n_stages")
+    n, m = B.shape
+    AB = np.hstack([A, B])  # the next state is AB @ (x, u)
+    stage = np.zeros((n + m, n + m))  # the stage cost diag(Q, R) in (x, u)
+    stage[:n, :n] = Q
+    stage[n:, n:] = R
+    P = np.empty((n_stages + 1, n, n))
+    K = np.empty((n_stages, m, n))
+    P[n_stages] = Q_final  # V_N(x) = x^T Q_final x
+    for t in range(n_stages - 1, -1, -1):
+        # c(x, u) + V_{t+1}(A x + B u) as one quadratic form in (x, u)
+        M = stage + AB.T @ P[t + 1] @ AB
+        # its minimum over u: u = -M_uu^-1 M_ux x = -K_t x
+        K[t] = np.linalg.solve(M[n:, n:], M[n:, :n])
+        # what is left is V_t(x) = x^T (M_xx - M_xu K_t) x, a Schur complement
+        value = M[:n, :n] - M[:n, n:] @ K[t]
+        P[t] = 0.5 * (value + value.T)  # symmetric up to rounding; make it exact
+    return LQRResult(cost_to_go=P, gains=K)
+
+
+def riccati_recursion(
+    A: Any, B: Any, Q: Any, R: Any, Q_final: Any, n_stages: int
+) -> LQRResult:
+    """Solve the finite-horizon LQR problem by the discrete Riccati equation.
+
+    ``P_N = Q_final`` and, for ``t = N - 1, ..., 0``,
+
+        ``K_t = (R + B^T P_{t+1} B)^{-1} B^T P_{t+1} A``,
+        ``P_t = Q + A^T P_{t+1} A - A^T P_{t+1} B K_t``.
+
+    Parameters
+    ----------
+    A, B, Q, R, Q_final, n_stages
+        As for :func:`lqr_dynamic_programming`.
+
+    Returns
+    -------
+    LQRResult
+        The Riccati matrices ``P_t`` and gains ``K_t``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As for :func:`lqr_dynamic_programming`.
+
+    References
+    ----------
+    Bellman (1957) [bellman1957].
+    """
+    A, B, Q, R, Q_final = as_lq_problem(A, B, Q, R, Q_final)
+    n_stages = check_positive_int(n_stages, "n_stages")
+    n, m = B.shape
+    P = np.empty((n_stages + 1, n, n))
+    K = np.empty((n_stages, m, n))
+    P[n_stages] = Q_final
+    for t in range(n_stages - 1, -1, -1):
+        Pn = P[t + 1]
+        K[t] = np.linalg.solve(R + B.T @ Pn @ B, B.T @ Pn @ A)
+        riccati = Q + A.T @ Pn @ A - A.T @ Pn @ B @ K[t]
+        P[t] = 0.5 * (riccati + riccati.T)
+    return LQRResult(cost_to_go=P, gains=K)

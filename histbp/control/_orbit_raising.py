@@ -33,10 +33,16 @@ from typing import Any, Final
 
 import numpy as np
 
-from histbp._validation import check_positive_int, check_real
-from histbp.control._trajectory_projection import project_descend
-from histbp.control._trajectory_resample import resample_controls
-from histbp.control.adjoint_ode import Trajectory, rk4_adjoint, rk4_forward
+from histbp._validation import as_finite_vector, check_positive_int, check_real
+from histbp.control._gradient_projection import project_descend, resample_controls
+from histbp.control._planar_orbit import (
+    CIRCULAR_START,
+    OrbitPath,
+    coast,
+    coast_jacobian,
+    path_of,
+)
+from histbp.control._rk4 import Trajectory, rk4_adjoint, rk4_forward
 
 __all__ = [
     "FINAL_TIME",
@@ -54,26 +60,15 @@ MASS_RATE: Final = 0.0749
 #: Duration of the transfer (about 0.53 of the initial orbit's period).
 FINAL_TIME: Final = 3.32
 
-_START: Final = (1.0, 0.0, 1.0)
-
 
 @dataclass(frozen=True, slots=True)
-class OrbitRaisingResult:
+class OrbitRaisingResult(OrbitPath):
     """The transfer found by :func:`orbit_raising`.
 
     Attributes
     ----------
-    times
-        The grid, shape ``(N + 1,)``.
-    radius
-        ``r`` at the grid times, shape ``(N + 1,)``.
-    radial_velocity
-        ``u`` at the grid times, shape ``(N + 1,)``.
-    tangential_velocity
-        ``v`` at the grid times, shape ``(N + 1,)``.
-    polar_angle
-        The angle travelled round the centre since the start, in radians, at the
-        grid times, shape ``(N + 1,)``.
+    times, radius, radial_velocity, tangential_velocity, polar_angle
+        The path, as in :class:`OrbitPath`.
     thrust_angle
         ``phi_k``, the thrust direction over each step (radians from the local
         horizontal, positive outwards), shape ``(N,)``; multiples of ``2 pi`` are
@@ -93,11 +88,6 @@ class OrbitRaisingResult:
         ``r(tf)`` after each iteration, shape ``(iterations + 1,)``.
     """
 
-    times: np.ndarray
-    radius: np.ndarray
-    radial_velocity: np.ndarray
-    tangential_velocity: np.ndarray
-    polar_angle: np.ndarray
     thrust_angle: np.ndarray
     final_radius: float
     terminal_violation: np.ndarray
@@ -125,28 +115,15 @@ def _model(thrust: float, mass_rate: float) -> tuple[Any, Any]:
     """The right-hand side and its vectorised Jacobians for one vehicle."""
 
     def f(x: np.ndarray, u: np.ndarray, t: float) -> np.ndarray:
-        r, vr, vt = x.tolist()
         phi = float(u[0])
         a = thrust / (1.0 - mass_rate * t)
-        return np.array(
-            (
-                vr,
-                vt * vt / r - 1.0 / (r * r) + a * math.sin(phi),
-                -vr * vt / r + a * math.cos(phi),
-            )
-        )
+        dr, dvr, dvt = coast(*x.tolist())
+        return np.array((dr, dvr + a * math.sin(phi), dvt + a * math.cos(phi)))
 
     def jac(x: np.ndarray, u: np.ndarray, t: np.ndarray) -> tuple[Any, Any]:
-        r, vr, vt = x[:, 0], x[:, 1], x[:, 2]
         phi = u[:, 0]
         a = thrust / (1.0 - mass_rate * t)
-        dfdx = np.zeros((t.size, 3, 3))
-        dfdx[:, 0, 1] = 1.0
-        dfdx[:, 1, 0] = -(vt * vt) / (r * r) + 2.0 / r**3
-        dfdx[:, 1, 2] = 2.0 * vt / r
-        dfdx[:, 2, 0] = vr * vt / (r * r)
-        dfdx[:, 2, 1] = -vt / r
-        dfdx[:, 2, 2] = -vr / r
+        dfdx = coast_jacobian(x[:, 0], x[:, 1], x[:, 2])
         dfdu = np.zeros((t.size, 3, 1))
         dfdu[:, 1, 0] = a * np.cos(phi)
         dfdu[:, 2, 0] = -a * np.sin(phi)
@@ -214,13 +191,9 @@ def orbit_raising_terminal(
     (1.9509, (3, 40))
     """
     thrust, mass_rate, final_time = _check_vehicle(thrust, mass_rate, final_time)
-    phi = np.array(angles, dtype=float)
-    if phi.ndim != 1 or phi.size == 0:
-        raise ValueError(f"angles must be a non-empty 1-D array, got shape {phi.shape}")
-    if not np.all(np.isfinite(phi)):
-        raise ValueError("angles contains non-finite values")
+    phi = as_finite_vector(angles, "angles")
     f, jac = _model(thrust, mass_rate)
-    return _terminal(rk4_forward(f, _START, phi, tf=final_time), jac)
+    return _terminal(rk4_forward(f, CIRCULAR_START, phi, tf=final_time), jac)
 
 
 def orbit_raising(
@@ -285,7 +258,9 @@ def orbit_raising(
     f, jac = _model(thrust, mass_rate)
 
     def evaluate(phi: np.ndarray) -> tuple[float, Any, Any, Any]:
-        values, gradients = _terminal(rk4_forward(f, _START, phi, tf=final_time), jac)
+        values, gradients = _terminal(
+            rk4_forward(f, CIRCULAR_START, phi, tf=final_time), jac
+        )
         return -values[0], values[1:], -gradients[0], gradients[1:]
 
     h = final_time / n_steps
@@ -297,14 +272,9 @@ def orbit_raising(
         max_iterations=max_iterations,
         tol=tol,
     )
-    traj = rk4_forward(f, _START, run.z, tf=final_time)
-    r, vt = traj.stages[:, :, 0], traj.stages[:, :, 2]
+    traj = rk4_forward(f, CIRCULAR_START, run.z, tf=final_time)
     return OrbitRaisingResult(
-        times=traj.times,
-        radius=traj.states[:, 0],
-        radial_velocity=traj.states[:, 1],
-        tangential_velocity=traj.states[:, 2],
-        polar_angle=traj.quadrature(vt / r),
+        **path_of(traj),
         thrust_angle=_continuous_angle(run.z),
         final_radius=float(traj.states[-1, 0]),
         terminal_violation=np.array(run.violation),

@@ -32,12 +32,16 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_positive_int, check_real
-from histbp.control._arrays import as_finite_array, as_matrix, check_lq_problem
+from histbp._validation import (
+    as_finite_array,
+    as_lq_problem,
+    check_positive_int,
+    check_real,
+)
 
 __all__ = [
-    "FeedbackAdaptation",
-    "FeedbackGradient",
+    "FeedbackAdaptationResult",
+    "FeedbackGradientResult",
     "LaggedLinearSystem",
     "adapt_feedback",
     "feedback_cost",
@@ -76,7 +80,7 @@ class LaggedLinearSystem:
     lag: int = 1
 
     def __post_init__(self) -> None:
-        A, B, Q, R, Q_final = check_lq_problem(
+        A, B, Q, R, Q_final = as_lq_problem(
             self.A, self.B, self.Q, self.R, self.Q_final
         )
         for name, value in zip(
@@ -89,11 +93,13 @@ class LaggedLinearSystem:
         object.__setattr__(self, "lag", check_positive_int(self.lag, "lag"))
         if self.A_lag is not None:
             n = A.shape[0]
-            object.__setattr__(self, "A_lag", as_matrix(self.A_lag, "A_lag", (n, n)))
+            object.__setattr__(
+                self, "A_lag", as_finite_array(self.A_lag, "A_lag", 2, (n, n))
+            )
 
 
 @dataclass(frozen=True, slots=True)
-class FeedbackGradient:
+class FeedbackGradientResult:
     """The cost of a set of gains and its gradient from the backward sweep.
 
     Attributes
@@ -116,7 +122,7 @@ class FeedbackGradient:
 
 
 @dataclass(frozen=True, slots=True)
-class FeedbackAdaptation:
+class FeedbackAdaptationResult:
     """The course of gradient descent on the controller gains.
 
     Attributes
@@ -170,7 +176,7 @@ def feedback_cost(system: LaggedLinearSystem, gains: Any, initial_states: Any) -
 
 def feedback_gradient(
     system: LaggedLinearSystem, gains: Any, initial_states: Any
-) -> FeedbackGradient:
+) -> FeedbackGradientResult:
     """Return ``dJ/dK`` by one forward run and one backward sweep.
 
     Parameters
@@ -180,7 +186,7 @@ def feedback_gradient(
 
     Returns
     -------
-    FeedbackGradient
+    FeedbackGradientResult
         The cost, its gradient (the shape of ``gains``), the states and the
         costates ``dJ/dx_k``.
 
@@ -198,11 +204,12 @@ def feedback_gradient(
     states, controls = _forward(system, per_stage, x0)
     A, B, Q, R = system.A, system.B, system.Q, system.R
     N, d = system.n_stages, system.lag
-    g = np.zeros_like(states)
+    g = np.zeros_like(states)  # g[:, k] = dJ/dx_k, one row per initial state
     dK = np.zeros_like(per_stage)
     g[:, N] = 2.0 * states[:, N] @ system.Q_final
     for k in range(N - 1, -1, -1):
         K, x = per_stage[k], states[:, k]
+        # through the stage cost and the closed loop x_{k+1} = (A - B K) x_k + ...
         g[:, k] = 2.0 * x @ (Q + K.T @ R @ K) + g[:, k + 1] @ (A - B @ K)
         if system.A_lag is not None:
             # stages j >= 0 whose lagged argument x_{j-d} is x_k (for k = 0 also
@@ -211,9 +218,10 @@ def feedback_gradient(
             for j in readers:
                 if j < N:
                     g[:, k] += g[:, j + 1] @ system.A_lag
+        # the gain's own contribution, summed over the batch of initial states
         dK[k] = (2.0 * R @ K @ x.T - B.T @ g[:, k + 1].T) @ x
-    gradient = dK if gains.ndim == 3 else dK.sum(axis=0)
-    return FeedbackGradient(
+    gradient = dK if gains.ndim == 3 else dK.sum(axis=0)  # a shared gain: sum
+    return FeedbackGradientResult(
         cost=_cost(system, states, controls),
         gradient=gradient,
         states=states,
@@ -228,7 +236,7 @@ def adapt_feedback(
     *,
     learning_rate: float,
     steps: int,
-) -> FeedbackAdaptation:
+) -> FeedbackAdaptationResult:
     """Adapt the gains by ``K <- K - learning_rate * dJ/dK``, ``steps`` times.
 
     Parameters
@@ -242,7 +250,7 @@ def adapt_feedback(
 
     Returns
     -------
-    FeedbackAdaptation
+    FeedbackAdaptationResult
         The final gains and the cost and gradient norm along the way.
 
     Raises
@@ -271,7 +279,7 @@ def adapt_feedback(
             norms.append(float(np.linalg.norm(run.gradient)))
             if step < steps:
                 gains = gains - learning_rate * run.gradient
-    return FeedbackAdaptation(
+    return FeedbackAdaptationResult(
         gains=gains, costs=np.array(costs), gradient_norms=np.array(norms)
     )
 

@@ -49,9 +49,9 @@ from typing import Any, Final
 import numpy as np
 
 from histbp._validation import check_positive_int, check_real
-from histbp.control._trajectory_projection import project_descend
-from histbp.control._trajectory_resample import resample_controls
-from histbp.control.adjoint_ode import Trajectory, rk4_adjoint, rk4_forward
+from histbp.control import _planar_orbit as planar
+from histbp.control._gradient_projection import project_descend, resample_controls
+from histbp.control._rk4 import Trajectory, rk4_adjoint, rk4_forward
 
 __all__ = [
     "MARS_RADIUS",
@@ -73,30 +73,19 @@ _DAYS: Final = 365.25 / YEAR
 #: The locally best cone angle for raising the orbital energy, atan(1/sqrt 2).
 _ENERGY_ANGLE: Final = math.atan(1.0 / math.sqrt(2.0))
 
-_START: Final = (1.0, 0.0, 1.0)
-
 
 @dataclass(frozen=True, slots=True)
-class SailTransferResult:
+class SailTransferResult(planar.OrbitPath):
     """The transfer found by :func:`sail_transfer`.
 
     Attributes
     ----------
+    times, radius, radial_velocity, tangential_velocity, polar_angle
+        The path, as in :class:`OrbitPath`; times in normalised units.
     transfer_time
         ``tf`` in normalised units (a year is ``2 pi``).
     transfer_days
         ``tf`` in days.
-    times
-        The grid, shape ``(N + 1,)``.
-    radius
-        ``r`` at the grid times, in AU, shape ``(N + 1,)``.
-    radial_velocity
-        ``u`` at the grid times, shape ``(N + 1,)``.
-    tangential_velocity
-        ``v`` at the grid times, shape ``(N + 1,)``.
-    polar_angle
-        The angle travelled round the Sun since departure, in radians, at the grid
-        times, shape ``(N + 1,)``.
     cone_angle
         The sail's cone angle over each step, in radians, shape ``(N,)``, reduced
         to ``[-pi/2, pi/2)`` (``alpha`` and ``alpha + pi`` are the same sail).
@@ -114,11 +103,6 @@ class SailTransferResult:
 
     transfer_time: float
     transfer_days: float
-    times: np.ndarray
-    radius: np.ndarray
-    radial_velocity: np.ndarray
-    tangential_velocity: np.ndarray
-    polar_angle: np.ndarray
     cone_angle: np.ndarray
     terminal_violation: np.ndarray
     projected_gradient_norm: float
@@ -139,13 +123,8 @@ def _model(accel: float) -> tuple[Any, Any]:
         alpha, tf = w.tolist()
         c = math.cos(alpha)
         push = accel * abs(c) * c / (r * r)  # a cos^2, signed to face away
-        return tf * np.array(
-            (
-                u,
-                v * v / r - 1.0 / (r * r) + push * c,
-                -u * v / r + push * math.sin(alpha),
-            )
-        )
+        dr, du, dv = planar.coast(r, u, v)
+        return tf * np.array((dr, du + push * c, dv + push * math.sin(alpha)))
 
     def jac(x: np.ndarray, w: np.ndarray, s: np.ndarray) -> tuple[Any, Any]:
         r, u, v = x[:, 0], x[:, 1], x[:, 2]
@@ -153,13 +132,9 @@ def _model(accel: float) -> tuple[Any, Any]:
         c, sn = np.cos(alpha), np.sin(alpha)
         k = accel / (r * r)
         push = k * np.abs(c) * c
-        a = np.zeros((s.size, 3, 3))
-        a[:, 0, 1] = 1.0
-        a[:, 1, 0] = -(v * v) / (r * r) + 2.0 / r**3 - 2.0 * push * c / r
-        a[:, 1, 2] = 2.0 * v / r
-        a[:, 2, 0] = u * v / (r * r) - 2.0 * push * sn / r
-        a[:, 2, 1] = -v / r
-        a[:, 2, 2] = -u / r
+        a = planar.coast_jacobian(r, u, v)
+        a[:, 1, 0] -= 2.0 * push * c / r
+        a[:, 2, 0] -= 2.0 * push * sn / r
         b = np.zeros((s.size, 3, 2))
         b[:, 1, 0] = -3.0 * push * sn
         b[:, 2, 0] = k * np.abs(c) * (c * c - 2.0 * sn * sn)
@@ -243,7 +218,7 @@ def sail_terminal(
     tf = check_real(transfer_time, "transfer_time", low=0.0, low_open=True)
     alpha = resample_controls(angles, np.size(angles), "angles")
     f, jac = _model(accel)
-    traj = rk4_forward(f, _START, _controls(alpha, tf))
+    traj = rk4_forward(f, planar.CIRCULAR_START, _controls(alpha, tf))
     return _terminal(traj, jac, target)
 
 
@@ -337,7 +312,7 @@ def sail_transfer(
     def evaluate(z: np.ndarray) -> tuple[float, Any, Any, Any]:
         if z[-1] <= 0.0:
             raise ValueError("non-positive transfer time")
-        traj = rk4_forward(f, _START, _controls(z[:-1], z[-1]))
+        traj = rk4_forward(f, planar.CIRCULAR_START, _controls(z[:-1], z[-1]))
         values, d_angles, d_time = _terminal(traj, jac, target)
         gradient = np.zeros(n_steps + 1)
         gradient[-1] = 1.0
@@ -355,16 +330,11 @@ def sail_transfer(
         violation_tol=violation_tol,
     )
     tf = float(run.z[-1])
-    traj = rk4_forward(f, _START, _controls(run.z[:-1], tf))
-    r, v = traj.stages[:, :, 0], traj.stages[:, :, 2]
+    traj = rk4_forward(f, planar.CIRCULAR_START, _controls(run.z[:-1], tf))
     return SailTransferResult(
+        **planar.path_of(traj, tf),
         transfer_time=tf,
         transfer_days=tf * _DAYS,
-        times=tf * traj.times,
-        radius=traj.states[:, 0],
-        radial_velocity=traj.states[:, 1],
-        tangential_velocity=traj.states[:, 2],
-        polar_angle=tf * traj.quadrature(v / r),
         cone_angle=(run.z[:-1] + 0.5 * np.pi) % np.pi - 0.5 * np.pi,
         terminal_violation=np.array(run.violation),
         projected_gradient_norm=run.projected_gradient_norm,
@@ -385,7 +355,7 @@ def _time_to_reach(f: Any, target: float) -> float:
     h = 0.05
     steps = int(10 * YEAR / h)
     controls = np.tile([_ENERGY_ANGLE, 1.0], (steps, 1))
-    states = rk4_forward(f, _START, controls, tf=steps * h).states
+    states = rk4_forward(f, planar.CIRCULAR_START, controls, tf=steps * h).states
     energy = 0.5 * (states[:, 1] ** 2 + states[:, 2] ** 2) - 1.0 / states[:, 0]
     above = np.nonzero(energy >= -0.5 / target)[0]
     if above.size == 0:

@@ -23,11 +23,11 @@ import numpy as np
 from histbp._validation import check_positive_int, check_real
 from histbp.control._least_norm import least_norm_point
 
-__all__ = ["BrysonDenhamSolution", "bryson_denham"]
+__all__ = ["BrysonDenhamResult", "bryson_denham"]
 
 
 @dataclass(frozen=True, slots=True)
-class BrysonDenhamSolution:
+class BrysonDenhamResult:
     """The solution of the discretised Bryson-Denham problem.
 
     Attributes
@@ -66,7 +66,7 @@ class BrysonDenhamSolution:
         return self.times[on]
 
 
-def bryson_denham(limit: float, n_steps: int) -> BrysonDenhamSolution:
+def bryson_denham(limit: float, n_steps: int) -> BrysonDenhamResult:
     """Solve the Bryson-Denham problem on ``n_steps`` intervals exactly.
 
     With ``h = 1 / N`` and ``u_j`` the control on ``[t_j, t_{j+1})``,
@@ -85,7 +85,7 @@ def bryson_denham(limit: float, n_steps: int) -> BrysonDenhamSolution:
 
     Returns
     -------
-    BrysonDenhamSolution
+    BrysonDenhamResult
         The optimal discrete path, its cost and the constraint multipliers.
 
     Raises
@@ -122,7 +122,7 @@ def bryson_denham(limit: float, n_steps: int) -> BrysonDenhamSolution:
     G = to_position[1:-1]
     b = limit - times[1:-1]
     u, z, iterations = least_norm_point(E, e, G, b)
-    return BrysonDenhamSolution(
+    return BrysonDenhamResult(
         limit=limit,
         times=times,
         position=times + to_position @ u,

@@ -1,18 +1,14 @@
-"""Bryson (1961): gradients of a multi-stage process by backward multipliers.
+"""A multi-stage decision process: its stages, their derivatives, its cost.
 
 A process passes through stages ``x_{k+1} = f_k(x_k, u_k)``, ``k = 0, ..., N-1``,
-from a given ``x_0``, and costs ``J = phi(x_N) + sum_k L_k(x_k, u_k)``. Bryson's
-multipliers are row vectors handed from the last stage to the first through the
-full (dense) Jacobian of each stage:
+from a given ``x_0``, and costs ``J = phi(x_N) + sum_k L_k(x_k, u_k)``. A
+:class:`MultistageProcess` bundles the stage functions with their dense
+Jacobians; the backward sweeps of Bryson (1961) and Dreyfus (1962) that
+differentiate ``J`` run on it (``_stage_gradients.py``).
 
-    ``lambda_N = dphi/dx_N``,
-    ``lambda_k = dL_k/dx_k + lambda_{k+1} df_k/dx_k``,
-    ``dJ/du_k = dL_k/du_k + lambda_{k+1} df_k/du_k``.
-
-A :class:`MultistageProcess` bundles the stage functions with their Jacobians;
-:func:`bryson_gradient` runs the process forwards and the multipliers backwards,
-and :func:`bryson_steepest_descent` changes all the decisions along the negative
-gradient until it vanishes.
+References
+----------
+Bryson (1961) [bryson1961]; Dreyfus (1962) [dreyfus1962].
 """
 
 from __future__ import annotations
@@ -23,13 +19,17 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import as_finite_vector, as_scalar, check_callable
-from histbp.control._arrays import as_finite_array, check_lq_problem
+from histbp._validation import (
+    as_finite_array,
+    as_finite_vector,
+    as_lq_problem,
+    as_returned_array,
+    as_scalar,
+    check_callable,
+)
 
 __all__ = [
-    "MultiplierGradient",
     "MultistageProcess",
-    "bryson_gradient",
     "linear_quadratic_process",
     "process_cost",
     "simulate_process",
@@ -79,28 +79,6 @@ class MultistageProcess:
             check_callable(self.stage_gradients, "stage_gradients")
 
 
-@dataclass(frozen=True, slots=True)
-class MultiplierGradient:
-    """The cost of a decision sequence and its gradient by Bryson's multipliers.
-
-    Attributes
-    ----------
-    cost
-        ``J`` for the given decisions.
-    states
-        ``x_0, ..., x_N`` of the forward run, shape ``(N + 1, n)``.
-    multipliers
-        ``lambda_0, ..., lambda_N``, shape ``(N + 1, n)``.
-    gradient
-        ``dJ/du_k`` for every stage, shape ``(N, m)``.
-    """
-
-    cost: float
-    states: np.ndarray
-    multipliers: np.ndarray
-    gradient: np.ndarray
-
-
 def linear_quadratic_process(
     A: Any, B: Any, Q: Any, R: Any, Q_final: Any
 ) -> MultistageProcess:
@@ -126,7 +104,7 @@ def linear_quadratic_process(
     ----------
     Bryson (1961) [bryson1961].
     """
-    A, B, Q, R, Q_final = check_lq_problem(A, B, Q, R, Q_final)
+    A, B, Q, R, Q_final = as_lq_problem(A, B, Q, R, Q_final)
     return MultistageProcess(
         transition=lambda k, x, u: A @ x + B @ u,
         jacobians=lambda k, x, u: (A, B),
@@ -188,70 +166,6 @@ def process_cost(process: MultistageProcess, x0: Any, controls: Any) -> float:
     return _cost(process, _forward(process, x0, controls), controls)
 
 
-def bryson_gradient(
-    process: MultistageProcess, x0: Any, controls: Any
-) -> MultiplierGradient:
-    """Return ``dJ/du_k`` for every stage by Bryson's backward multipliers.
-
-    The process is run forwards and the states stored; then, from
-    ``lambda_N = dphi/dx_N``, each stage's dense Jacobians carry the multiplier
-    back one stage, ``lambda_k = dL_k/dx_k + lambda_{k+1} df_k/dx_k``, and give
-    that stage's gradient ``dJ/du_k = dL_k/du_k + lambda_{k+1} df_k/du_k``. The
-    whole gradient costs one forward and one backward pass, however many
-    decisions there are.
-
-    Parameters
-    ----------
-    process
-        The stages, with their Jacobians.
-    x0
-        Initial state, shape ``(n,)``.
-    controls
-        Decisions, shape ``(N, m)``.
-
-    Returns
-    -------
-    MultiplierGradient
-        Cost, states, multipliers and the gradient, shape ``(N, m)``.
-
-    Raises
-    ------
-    TypeError
-        If ``process`` is not a :class:`MultistageProcess`.
-    ValueError
-        If an input has the wrong shape or non-finite values, or a stage function
-        or derivative returns the wrong shape or non-finite values.
-
-    References
-    ----------
-    Bryson (1961) [bryson1961]; Bryson and Denham (1962) [bryson1962steepest].
-    """
-    x0, controls = _check_run(process, x0, controls)
-    states = _forward(process, x0, controls)
-    n_stages, m = controls.shape
-    n = x0.size
-    multipliers = np.empty((n_stages + 1, n))
-    gradient = np.empty((n_stages, m))
-    multipliers[n_stages] = _vector(
-        process.final_gradient(states[n_stages]), "final_gradient", n
-    )
-    for k in range(n_stages - 1, -1, -1):
-        f_x, f_u = _jacobians(process, k, states[k], controls[k], n, m)
-        lam = multipliers[k + 1]
-        multipliers[k] = lam @ f_x
-        gradient[k] = lam @ f_u
-        if process.stage_cost is not None:
-            l_x, l_u = _stage_gradients(process, k, states[k], controls[k], n, m)
-            multipliers[k] += l_x
-            gradient[k] += l_u
-    return MultiplierGradient(
-        cost=_cost(process, states, controls),
-        states=states,
-        multipliers=multipliers,
-        gradient=gradient,
-    )
-
-
 def _check_run(process: Any, x0: Any, controls: Any) -> tuple[np.ndarray, np.ndarray]:
     """Check the process type, the initial state and the decision array."""
     if not isinstance(process, MultistageProcess):
@@ -263,18 +177,6 @@ def _check_run(process: Any, x0: Any, controls: Any) -> tuple[np.ndarray, np.nda
     return x0, controls
 
 
-def _vector(value: Any, name: str, size: int, where: str = "") -> np.ndarray:
-    """Return a callable's output as a finite vector of length ``size``."""
-    arr = np.asarray(value, dtype=float)
-    if arr.shape != (size,):
-        raise ValueError(
-            f"{name} returned shape {arr.shape}{where}; expected ({size},)"
-        )
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} returned non-finite values{where}")
-    return arr
-
-
 def _forward(
     process: MultistageProcess, x0: np.ndarray, controls: np.ndarray
 ) -> np.ndarray:
@@ -284,7 +186,9 @@ def _forward(
     states[0] = x0
     for k in range(n_stages):
         nxt = process.transition(k, states[k], controls[k])
-        states[k + 1] = _vector(nxt, "transition", x0.size, f" at stage {k}")
+        states[k + 1] = as_returned_array(
+            nxt, "transition", (x0.size,), f" at stage {k}"
+        )
     return states
 
 
@@ -303,46 +207,48 @@ def _cost(
     return total
 
 
-def _jacobians(
-    process: MultistageProcess,
-    k: int,
-    x: np.ndarray,
-    u: np.ndarray,
-    n: int,
-    m: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """``df_k/dx`` and ``df_k/du`` at stage ``k``, checked."""
-    pair = process.jacobians(k, x, u)
-    if not isinstance(pair, tuple | list) or len(pair) != 2:
-        raise ValueError(f"jacobians must return a pair (df/dx, df/du) at stage {k}")
-    f_x = np.asarray(pair[0], dtype=float)
-    f_u = np.asarray(pair[1], dtype=float)
-    if f_x.shape != (n, n) or f_u.shape != (n, m):
-        raise ValueError(
-            f"jacobians returned shapes {f_x.shape} and {f_u.shape} at stage {k}; "
-            f"expected ({n}, {n}) and ({n}, {m})"
-        )
-    if not (np.all(np.isfinite(f_x)) and np.all(np.isfinite(f_u))):
-        raise ValueError(f"jacobians returned non-finite values at stage {k}")
-    return f_x, f_u
+def _final_gradient(process: MultistageProcess, x_final: np.ndarray) -> np.ndarray:
+    """``dphi/dx_N``, checked."""
+    value = process.final_gradient(x_final)
+    return as_returned_array(value, "final_gradient", x_final.shape)
 
 
-def _stage_gradients(
-    process: MultistageProcess,
-    k: int,
-    x: np.ndarray,
-    u: np.ndarray,
-    n: int,
-    m: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """``dL_k/dx`` and ``dL_k/du`` at stage ``k``, checked."""
-    pair = process.stage_gradients(k, x, u)
-    if not isinstance(pair, tuple | list) or len(pair) != 2:
-        raise ValueError(
-            f"stage_gradients must return a pair (dL/dx, dL/du) at stage {k}"
-        )
-    where = f" at stage {k}"
-    return (
-        _vector(pair[0], "stage_gradients (dL/dx)", n, where),
-        _vector(pair[1], "stage_gradients (dL/du)", m, where),
+def _stage_derivatives(
+    process: MultistageProcess, k: int, x: np.ndarray, u: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``df_k/dx``, ``df_k/du``, ``dL_k/dx`` and ``dL_k/du`` at stage ``k``, checked.
+
+    Without stage costs the last two are zero.
+    """
+    n, m = x.size, u.size
+    f_x, f_u = _pair(
+        process.jacobians(k, x, u), "jacobians", ("df/dx", "df/du"), [(n, n), (n, m)], k
     )
+    if process.stage_cost is None:
+        return f_x, f_u, np.zeros(n), np.zeros(m)
+    l_x, l_u = _pair(
+        process.stage_gradients(k, x, u),
+        "stage_gradients",
+        ("dL/dx", "dL/du"),
+        [(n,), (m,)],
+        k,
+    )
+    return f_x, f_u, l_x, l_u
+
+
+def _pair(
+    value: Any,
+    name: str,
+    labels: tuple[str, str],
+    shapes: list[tuple[int, ...]],
+    k: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The two arrays a stage's derivative function returned, checked."""
+    where = f" at stage {k}"
+    if not isinstance(value, tuple | list) or len(value) != 2:
+        raise ValueError(f"{name} must return a pair ({', '.join(labels)}){where}")
+    first, second = (
+        as_returned_array(part, f"{name} ({label})", shape, where)
+        for part, label, shape in zip(value, labels, shapes, strict=True)
+    )
+    return first, second

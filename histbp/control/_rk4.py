@@ -37,9 +37,20 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import as_finite_vector, check_callable, check_real
+from histbp._validation import (
+    as_finite_array,
+    as_finite_vector,
+    check_callable,
+    check_real,
+)
 
-__all__ = ["Adjoint", "Trajectory", "rk4_adjoint", "rk4_forward", "step_jacobians"]
+__all__ = [
+    "AdjointResult",
+    "Trajectory",
+    "rk4_adjoint",
+    "rk4_forward",
+    "step_jacobians",
+]
 
 #: Offsets of the four Runge-Kutta stages inside a step, in units of the step.
 _STAGE_OFFSETS = np.array([0.0, 0.5, 0.5, 1.0])
@@ -97,7 +108,7 @@ class Trajectory:
 
 
 @dataclass(frozen=True, slots=True)
-class Adjoint:
+class AdjointResult:
     """The backward sweep of :func:`rk4_adjoint`.
 
     Attributes
@@ -115,7 +126,7 @@ class Adjoint:
 
 def _as_controls(controls: Any) -> np.ndarray:
     """Return the controls as a finite float array of shape ``(N, m)``."""
-    u = np.array(controls, dtype=float)
+    u = as_finite_array(controls, "controls")
     if u.ndim == 1:
         u = u[:, None]
     if u.ndim != 2 or u.shape[0] == 0 or u.shape[1] == 0:
@@ -123,8 +134,6 @@ def _as_controls(controls: Any) -> np.ndarray:
             "controls must have shape (N,) or (N, m) with N >= 1 steps, "
             f"got shape {np.shape(controls)}"
         )
-    if not np.all(np.isfinite(u)):
-        raise ValueError("controls contains non-finite values")
     return u
 
 
@@ -286,7 +295,7 @@ def rk4_adjoint(
     trajectory: Trajectory,
     jac: Callable[[np.ndarray, np.ndarray, np.ndarray], tuple[Any, Any]],
     terminal_gradient: Any,
-) -> Adjoint:
+) -> AdjointResult:
     """Sweep the discrete adjoint of :func:`rk4_forward` backwards.
 
     Parameters
@@ -301,7 +310,7 @@ def rk4_adjoint(
 
     Returns
     -------
-    Adjoint
+    AdjointResult
         The costates at every grid time and the gradient with respect to every
         control.
 
@@ -329,24 +338,23 @@ def rk4_adjoint(
     True
     """
     n_steps, _, n = trajectory.stages.shape
-    lam_n = np.array(terminal_gradient, dtype=float)
-    single = lam_n.ndim == 1
-    lam = lam_n[None, :] if single else lam_n
-    if lam.ndim != 2 or lam.shape[1] != n or lam.shape[0] == 0:
+    lam = as_finite_array(terminal_gradient, "terminal_gradient")
+    if lam.ndim not in (1, 2) or lam.shape[-1] != n or lam.size == 0:
         raise ValueError(
             f"terminal_gradient must have shape ({n},) or (q, {n}), "
-            f"got shape {lam_n.shape}"
+            f"got shape {lam.shape}"
         )
-    if not np.all(np.isfinite(lam)):
-        raise ValueError("terminal_gradient contains non-finite values")
-    phi, psi = step_jacobians(trajectory, jac)
+    single = lam.ndim == 1
+    lam = np.atleast_2d(lam)  # one row per terminal quantity
+    phi, psi = step_jacobians(trajectory, jac)  # dx_{k+1}/dx_k, dx_{k+1}/du_k
     costates = np.empty((n_steps + 1, *lam.shape))
-    costates[n_steps] = lam
+    costates[n_steps] = lam  # lambda_N = dphi/dx_N
     for k in range(n_steps - 1, -1, -1):
-        lam = lam @ phi[k]
+        lam = lam @ phi[k]  # lambda_k = lambda_{k+1} Phi_k
         costates[k] = lam
+    # dphi/du_k = lambda_{k+1} Psi_k, for every step and terminal quantity at once
     grads = np.einsum("kqn,knm->qkm", costates[1:], psi)
     costates = costates.transpose(1, 0, 2)
     if single:
-        return Adjoint(costates=costates[0], control_gradient=grads[0])
-    return Adjoint(costates=costates, control_gradient=grads)
+        return AdjointResult(costates=costates[0], control_gradient=grads[0])
+    return AdjointResult(costates=costates, control_gradient=grads)
