@@ -14,8 +14,8 @@ from histbp._validation import (
     check_positive_int,
     check_real,
 )
-from histbp.optimize.linesearch import armijo_backtracking
-from histbp.optimize.result import DescentResult
+from histbp.optimize._linesearch import armijo_backtracking
+from histbp.optimize._result import DescentResult
 
 __all__ = ["steepest_descent"]
 

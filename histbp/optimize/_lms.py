@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from histbp._validation import as_finite_vector, check_callable, check_real
-from histbp.optimize.stochastic import step_sizes
+from histbp.optimize._stochastic import step_sizes
 
 __all__ = [
     "LearningResult",
