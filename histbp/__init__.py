@@ -31,23 +31,26 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     )
     from histbp.autodiff import grad, jacobian, jvp, value_and_grad, vjp
 
-#: The public modules of histbp, each imported when first used.
-_MODULES = (
+__all__ = [
     "autodiff",
     "control",
     "data",
+    "grad",
+    "jacobian",
+    "jvp",
     "mnist",
     "nets",
     "optimize",
     "reproduction",
     "testing",
     "timeline",
-)
-
+    "value_and_grad",
+    "vjp",
+]
 #: The functions of reverse and forward mode, named at the top level for short.
 _AUTODIFF = ("grad", "jacobian", "jvp", "value_and_grad", "vjp")
-
-__all__ = sorted([*_MODULES, *_AUTODIFF])
+#: The public modules of histbp, each imported when first used.
+_MODULES = tuple(name for name in __all__ if name not in _AUTODIFF)
 __version__ = "0.1.0"
 
 

@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "as_finite_array",
     "as_finite_vector",
+    "as_returned_array",
     "as_scalar",
     "as_spd_system",
     "check_callable",
@@ -149,6 +151,43 @@ def check_random_state(seed: Any, name: str = "seed") -> np.random.Generator:
 # ---------------------------------------------------------------------------
 # Arrays and matrices (optimal control, optimisation)
 # ---------------------------------------------------------------------------
+
+
+# optimisation (histbp.optimize): arrays of any rank, and what a user's callable returns
+
+
+def as_finite_array(value: Any, name: str, ndim: int) -> np.ndarray:
+    """Return ``value`` as a finite float array with ``ndim`` dimensions."""
+    try:
+        arr = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be an array of real numbers, got {type(value).__name__}"
+        ) from None
+    if arr.ndim != ndim or arr.size == 0:
+        raise ValueError(
+            f"{name} must be a non-empty {ndim}-D array, got shape {arr.shape}"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains non-finite values")
+    return arr
+
+
+def as_returned_array(
+    value: Any, name: str, shape: tuple[int, ...], where: str = ""
+) -> np.ndarray:
+    """Return what the callable ``name`` returned, as finite floats of ``shape``.
+
+    ``where`` says when it was called (``"at step 3"``), so that the error names
+    both the callable and the moment it went wrong.
+    """
+    at = f" {where}" if where else ""
+    arr = np.asarray(value, dtype=float)
+    if arr.shape != shape:
+        raise ValueError(f"{name} returned shape {arr.shape}{at}; expected {shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} returned non-finite values{at}")
+    return arr
 
 
 # ---------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from histbp.optimize._kantorovich import (
 from histbp.optimize._linesearch import armijo_backtracking
 from histbp.optimize._lms import (
     LearningResult,
-    WienerSolution,
+    WienerResult,
     lms,
     tsypkin_learning,
     wiener_solution,
@@ -63,7 +63,7 @@ __all__ = [
     "LearningResult",
     "PlateResult",
     "SystemResult",
-    "WienerSolution",
+    "WienerResult",
     "armijo_backtracking",
     "clamped_plate_descent",
     "clamped_plate_energy",

@@ -9,6 +9,7 @@ import numpy as np
 
 from histbp._validation import (
     as_finite_vector,
+    as_returned_array,
     as_scalar,
     check_callable,
     check_positive_int,
@@ -135,15 +136,7 @@ def _descend(
         raise ValueError(f"f(x0) is not finite (got {fx})")
 
     def gradient(point: np.ndarray, step: int) -> np.ndarray:
-        g = np.asarray(grad(point), dtype=float)
-        if g.shape != x.shape:
-            raise ValueError(
-                f"{grad_name} returned shape {g.shape} at step {step}; "
-                f"expected {x.shape}"
-            )
-        if not np.all(np.isfinite(g)):
-            raise ValueError(f"{grad_name} returned non-finite values at step {step}")
-        return g
+        return as_returned_array(grad(point), grad_name, x.shape, f"at step {step}")
 
     def done(g: np.ndarray) -> bool:
         return bool(np.linalg.norm(g) <= tol) or (
