@@ -190,10 +190,8 @@ def kiefer_wolfowitz(
         ``observe(z, rng)`` returns one noisy observation of ``M`` at each entry
         of ``z`` (an array of the shape of ``x0``). It is called twice per step,
         first at ``x_n + c_n``, then at ``x_n - c_n``.
-    x0
-        Starting point: a real number, or a 1-D array for independent runs.
-    steps
-        Number of steps; a positive integer.
+    x0, steps
+        As for :func:`robbins_monro`.
     gain, width
         The constants of ``a_n`` and ``c_n``; positive.
     gain_exponent, width_exponent
@@ -202,8 +200,7 @@ def kiefer_wolfowitz(
         (``c_n -> 0``), ``p + q > 1`` (``sum a_n c_n < inf``) and
         ``p - q > 1/2`` (``sum a_n^2 / c_n^2 < inf``).
     rng
-        ``None``, a non-negative integer seed or a ``numpy.random.Generator``
-        from which all observations draw.
+        As for :func:`robbins_monro`.
 
     Returns
     -------
@@ -234,7 +231,6 @@ def kiefer_wolfowitz(
     """
     check_callable(observe, "observe")
     x, scalar = _as_start(x0)
-    steps = check_positive_int(steps, "steps")
     p = check_real(gain_exponent, "gain_exponent")
     q = check_real(width_exponent, "width_exponent")
     _check_kiefer_wolfowitz_exponents(p, q)
