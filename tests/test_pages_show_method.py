@@ -34,7 +34,11 @@ PUBLIC = {
 }
 
 METHOD_CODE = re.compile(r"^(`{3,}|:{3,})\{method-code\}\s+(\S+)\s*$", re.M)
-CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
+# A cell's options (``:tags: [hide-input]``) and the blank line after them are
+# not code.
+CODE_CELL = re.compile(
+    r"^```\{code-cell\}[^\n]*\n(?::[\w-]+:[^\n]*\n)*\n?(.*?)^```", re.S | re.M
+)
 
 
 def _pages() -> list[Path]:

@@ -16,7 +16,11 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
+# A cell's options (``:tags: [hide-input]``) and the blank line after them are
+# not code.
+CODE_CELL = re.compile(
+    r"^```\{code-cell\}[^\n]*\n(?::[\w-]+:[^\n]*\n)*\n?(.*?)^```", re.S | re.M
+)
 
 
 def _pages() -> list[tuple[str, list[str]]]:

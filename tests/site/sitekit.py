@@ -14,7 +14,11 @@ from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
+# A cell's options (``:tags: [hide-input]``) and the blank line after them are
+# not code.
+CODE_CELL = re.compile(
+    r"^```\{code-cell\}[^\n]*\n(?::[\w-]+:[^\n]*\n)*\n?(.*?)^```", re.S | re.M
+)
 # The built site: nox -s docs writes it here.
 SITE = Path(os.environ.get("HISTBP_SITE_DIR", DOCS / "_build" / "html"))
 SKIP_DIRS = {"_static", "_sources", "_images", "_downloads", "reports"}
