@@ -26,14 +26,13 @@ Robbins and Monro (1951) [robbins1951]; Kiefer and Wolfowitz (1952) [kiefer1952]
 Tsypkin (1966) [tsypkin1966]; Tsypkin (1971) [tsypkin1971].
 """
 
-from histbp.optimize._descent import steepest_descent
+from histbp.optimize._descent import armijo_backtracking, steepest_descent
 from histbp.optimize._kantorovich import (
     contraction_factors,
     kantorovich_rate,
     optimality_gaps,
     worst_case_start,
 )
-from histbp.optimize._linesearch import armijo_backtracking
 from histbp.optimize._lms import (
     LearningResult,
     WienerResult,
