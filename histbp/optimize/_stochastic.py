@@ -249,7 +249,7 @@ def kiefer_wolfowitz(
 def step_sizes(
     steps: int, gain: float, exponent: float, offset: float = 0.0
 ) -> np.ndarray:
-    """Return ``a_n = gain / (n + offset)^exponent`` for ``n = 1 .. steps``.
+    """Return the steps ``a_n = gain / (n + offset)^exponent``, n from 1 to ``steps``.
 
     Parameters
     ----------
