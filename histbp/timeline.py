@@ -170,6 +170,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         implementations=(
             "histbp.optimize.steepest_descent_quadratic",
             "histbp.optimize.steepest_descent",
+            "histbp.optimize.armijo_backtracking",
             "histbp.optimize.solve_system",
             "histbp.optimize.kantorovich_rate",
             "histbp.optimize.worst_case_start",

@@ -26,36 +26,35 @@ Robbins and Monro (1951) [robbins1951]; Kiefer and Wolfowitz (1952) [kiefer1952]
 Tsypkin (1966) [tsypkin1966]; Tsypkin (1971) [tsypkin1971].
 """
 
-from histbp.optimize.descent import steepest_descent
-from histbp.optimize.kantorovich import (
+from histbp.optimize._descent import armijo_backtracking, steepest_descent
+from histbp.optimize._kantorovich import (
     contraction_factors,
     kantorovich_rate,
     optimality_gaps,
     worst_case_start,
 )
-from histbp.optimize.linesearch import armijo_backtracking
-from histbp.optimize.lms import (
+from histbp.optimize._lms import (
     LearningResult,
-    WienerSolution,
+    WienerResult,
     lms,
     tsypkin_learning,
     wiener_solution,
 )
-from histbp.optimize.plate import (
+from histbp.optimize._plate import (
     PlateResult,
     clamped_plate_descent,
     clamped_plate_energy,
     clamped_plate_matrix,
 )
-from histbp.optimize.quadratic import quadratic_value, steepest_descent_quadratic
-from histbp.optimize.result import DescentResult, SystemResult
-from histbp.optimize.stochastic import (
+from histbp.optimize._quadratic import quadratic_value, steepest_descent_quadratic
+from histbp.optimize._result import DescentResult, SystemResult
+from histbp.optimize._stochastic import (
     ApproximationResult,
     kiefer_wolfowitz,
     robbins_monro,
     step_sizes,
 )
-from histbp.optimize.system import solve_system
+from histbp.optimize._system import solve_system
 
 __all__ = [
     "ApproximationResult",
@@ -63,7 +62,7 @@ __all__ = [
     "LearningResult",
     "PlateResult",
     "SystemResult",
-    "WienerSolution",
+    "WienerResult",
     "armijo_backtracking",
     "clamped_plate_descent",
     "clamped_plate_energy",

@@ -174,8 +174,8 @@ def test_budget_exhausted_is_reported():
 @pytest.mark.parametrize(
     ("load", "message"),
     [
-        (np.ones((3, 4)), r"load must be a non-empty square 2-D array.*\(3, 4\)"),
-        (np.ones(3), r"load must be a non-empty square 2-D array.*\(3,\)"),
+        (np.ones((3, 4)), r"load must be a square 2-D array.*\(3, 4\)"),
+        (np.ones(3), r"load must be a non-empty 2-D array.*\(3,\)"),
         (np.array([[1.0, np.nan], [0.0, 0.0]]), "load contains non-finite values"),
         (np.zeros((3, 3)), "load must not be zero everywhere"),
     ],

@@ -94,6 +94,23 @@ def test_robbins_monro_is_reproducible_and_records_gains():
     assert isinstance(a, ApproximationResult)
 
 
+@pytest.mark.parametrize("method", ["rm", "kw"])
+def test_seed_and_generator_give_one_stream(method):
+    # An integer seed is the stream of numpy.random.default_rng(seed); a Generator
+    # is used as it is, so a caller can thread one stream through several runs.
+    def run(rng):
+        if method == "rm":
+            return robbins_monro(below, np.zeros(3), 0.9, steps=20, rng=rng)
+        return kiefer_wolfowitz(noisy_parabola, np.zeros(3), steps=20, rng=rng)
+
+    by_seed = run(11)
+    np.testing.assert_array_equal(by_seed.path, run(np.random.default_rng(11)).path)
+    with pytest.raises(TypeError, match="rng must be None, a non-negative integer"):
+        run(1.5)
+    with pytest.raises(ValueError, match="rng must be a non-negative integer"):
+        run(-1)
+
+
 def test_robbins_monro_update_rule():
     # deterministic M(x) = 2 x: x_{n+1} = x_n + a_n (alpha - 2 x_n)
     res = robbins_monro(lambda x, rng: 2 * x, 1.0, 3.0, steps=3, gain=0.25)

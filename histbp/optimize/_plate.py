@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_positive_int, check_real
+from histbp._validation import as_finite_array, check_positive_int, check_real
 
 __all__ = [
     "PlateResult",
@@ -289,17 +289,15 @@ def _edge_counts(n: int) -> np.ndarray:
 
 def _as_grid(value: Any, name: str, size: int | None = None) -> np.ndarray:
     """Return ``value`` as a finite square 2-D float array (of side ``size``)."""
-    arr = np.array(value, dtype=float)
-    if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.size == 0:
+    arr = as_finite_array(value, name, 2)
+    if arr.shape[0] != arr.shape[1]:
         raise ValueError(
-            f"{name} must be a non-empty square 2-D array of interior values, "
-            f"got shape {arr.shape}"
+            f"{name} must be a square 2-D array of interior values, got shape "
+            f"{arr.shape}"
         )
     if size is not None and arr.shape != (size, size):
         raise ValueError(
             f"{name} has shape {arr.shape} but deflection has shape "
             f"{(size, size)}; they must match"
         )
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains non-finite values")
     return arr

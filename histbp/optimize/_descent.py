@@ -1,4 +1,10 @@
-"""Steepest descent on a general smooth function, with Armijo backtracking."""
+"""Steepest descent on a general smooth function, with Armijo backtracking.
+
+Cauchy asked for the step that minimises the function along the descent direction,
+"or at least decreases it"; Armijo's rule (:func:`armijo_backtracking`) makes
+"decreases it enough" precise, and :func:`steepest_descent` takes that step at
+every iterate.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +15,15 @@ import numpy as np
 
 from histbp._validation import (
     as_finite_vector,
+    as_returned_array,
     as_scalar,
     check_callable,
     check_positive_int,
     check_real,
 )
-from histbp.optimize.linesearch import armijo_backtracking
-from histbp.optimize.result import DescentResult
+from histbp.optimize._result import DescentResult
 
-__all__ = ["steepest_descent"]
+__all__ = ["armijo_backtracking", "steepest_descent"]
 
 
 def steepest_descent(
@@ -135,15 +141,7 @@ def _descend(
         raise ValueError(f"f(x0) is not finite (got {fx})")
 
     def gradient(point: np.ndarray, step: int) -> np.ndarray:
-        g = np.asarray(grad(point), dtype=float)
-        if g.shape != x.shape:
-            raise ValueError(
-                f"{grad_name} returned shape {g.shape} at step {step}; "
-                f"expected {x.shape}"
-            )
-        if not np.all(np.isfinite(g)):
-            raise ValueError(f"{grad_name} returned non-finite values at step {step}")
-        return g
+        return as_returned_array(grad(point), grad_name, x.shape, f" at step {step}")
 
     def done(g: np.ndarray) -> bool:
         return bool(np.linalg.norm(g) <= tol) or (
@@ -172,3 +170,68 @@ def _descend(
         converged=done(g),
         steps=steps,
     )
+
+
+def armijo_backtracking(
+    f: Callable[[np.ndarray], Any],
+    x: np.ndarray,
+    fx: float,
+    g: np.ndarray,
+    *,
+    c1: float = 1e-4,
+    shrink: float = 0.5,
+    initial_step: float = 1.0,
+) -> tuple[float, np.ndarray, float] | None:
+    """Find a step along ``-g`` that satisfies Armijo's sufficient-decrease test.
+
+    Starting from ``t = initial_step``, the step is multiplied by ``shrink`` until
+
+        ``f(x - t g) <= f(x) - c1 t |g|^2``,
+
+    i.e. until the actual decrease is at least the fraction ``c1`` of the decrease
+    the linear model predicts. Cauchy asked for the step that minimises ``f`` along
+    the line, "or at least decreases it"; Armijo's rule makes "decreases it enough"
+    precise and guarantees convergence for a gradient that is Lipschitz. A trial
+    point where ``f`` is not finite (an overflow, say) counts as failing the test;
+    numpy floating-point warnings raised while evaluating such trials are silenced.
+
+    Parameters
+    ----------
+    f
+        The objective, mapping a point of shape ``(n,)`` to a real scalar.
+    x
+        Current point, shape ``(n,)``.
+    fx
+        ``f(x)``, already computed.
+    g
+        Gradient of ``f`` at ``x``, shape ``(n,)``; the search runs along ``-g``.
+    c1
+        Sufficient-decrease constant, in ``(0, 1)``.
+    shrink
+        Factor by which a rejected step is reduced, in ``(0, 1)``.
+    initial_step
+        First step tried, positive.
+
+    Returns
+    -------
+    tuple of (float, numpy.ndarray, float) or None
+        The accepted step ``t``, the new point ``x - t g`` and ``f`` there; or
+        ``None`` if the step became so small that ``x - t g`` equals ``x`` in
+        floating point before the test was met, so no further progress is possible.
+
+    References
+    ----------
+    Armijo (1966) [armijo1966]; Cauchy (1847) [cauchy1847].
+    """
+    t = initial_step
+    with np.errstate(over="ignore"):  # |g|^2 beyond float range: nothing is accepted
+        predicted = c1 * float(g @ g)
+    while True:
+        trial = x - t * g
+        if np.array_equal(trial, x):
+            return None
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            f_trial = as_scalar(f(trial), "f")
+        if np.isfinite(f_trial) and f_trial <= fx - t * predicted:
+            return t, trial, f_trial
+        t *= shrink

@@ -24,7 +24,6 @@ components, so the bound is attained at every step and the path zig-zags forever
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import numpy as np
@@ -59,7 +58,8 @@ def kantorovich_rate(condition_number: float) -> float:
     TypeError
         If ``condition_number`` is not a real number.
     ValueError
-        If ``condition_number`` is less than 1 or not finite.
+        If ``condition_number`` is less than 1 or not finite (the message gives
+        the interval ``[1.0, inf]``).
 
     References
     ----------
@@ -71,18 +71,7 @@ def kantorovich_rate(condition_number: float) -> float:
     >>> round(kantorovich_rate(10.0), 6)
     0.669421
     """
-    if isinstance(condition_number, bool) or not isinstance(
-        condition_number, numbers.Real
-    ):
-        raise TypeError(
-            "condition_number must be a real number, "
-            f"got {type(condition_number).__name__}"
-        )
-    k = float(condition_number)
-    if not np.isfinite(k):
-        raise ValueError(f"condition_number must be finite, got {k}")
-    if k < 1.0:
-        raise ValueError(f"condition_number must be at least 1, got {k}")
+    k = check_real(condition_number, "condition_number", low=1.0)
     return ((k - 1.0) / (k + 1.0)) ** 2
 
 
@@ -119,8 +108,9 @@ def worst_case_start(A: Any, b: Any, *, radius: float = 1.0) -> np.ndarray:
 
     References
     ----------
-    Kantorovich (1948) [kantorovich1948]; Nocedal and Wright (2006), Theorem 3.3
-    [nocedal2006].
+    Kantorovich (1948) [kantorovich1948], whose inequality holds with equality
+    for this gradient; the bound it attains is Theorem 3.3 of Nocedal and Wright
+    (2006) [nocedal2006].
 
     Examples
     --------

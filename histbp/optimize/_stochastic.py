@@ -34,9 +34,21 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_callable, check_positive_int, check_real
+from histbp._validation import (
+    as_finite_array,
+    as_returned_array,
+    check_callable,
+    check_positive_int,
+    check_random_state,
+    check_real,
+)
 
-__all__ = ["ApproximationResult", "kiefer_wolfowitz", "robbins_monro", "step_sizes"]
+__all__ = [
+    "ApproximationResult",
+    "kiefer_wolfowitz",
+    "robbins_monro",
+    "step_sizes",
+]
 
 Observe = Callable[[np.ndarray, np.random.Generator], Any]
 
@@ -108,8 +120,8 @@ def robbins_monro(
     offset
         Shift of the step counter in ``a_n``; a real number ``>= 0``.
     rng
-        Seed or ``numpy.random.Generator`` passed to
-        ``numpy.random.default_rng``.
+        ``None``, a non-negative integer seed or a ``numpy.random.Generator``
+        from which all observations draw.
 
     Returns
     -------
@@ -140,27 +152,15 @@ def robbins_monro(
     check_callable(observe, "observe")
     x, scalar = _as_start(x0)
     alpha = check_real(alpha, "alpha")
-    steps = check_positive_int(steps, "steps")
-    gain = check_real(gain, "gain", low=0.0, low_open=True)
-    exponent = check_real(exponent, "exponent")
-    if not 0.5 < exponent <= 1.0:
-        raise ValueError(
-            f"exponent must lie in (0.5, 1] so that sum a_n = inf and "
-            f"sum a_n^2 < inf, got {exponent}"
-        )
-    offset = check_real(offset, "offset", low=0.0)
-    generator = np.random.default_rng(rng)
-    gains = step_sizes(steps, gain, exponent, offset)
+    gains = step_sizes(steps, gain, _check_gain_exponent(exponent), offset)
+    rng = check_random_state(rng, "rng")
 
-    path = np.empty((steps + 1, *x.shape))
-    path[0] = x
-    for k in range(steps):
-        y = _observation(observe, x, generator, k + 1, "")
-        x = x + gains[k] * (alpha - y)
-        path[k + 1] = x
-    return ApproximationResult(
-        x=_final(x, scalar), path=_shaped(path, scalar), gains=gains
-    )
+    path = [x]
+    for n, a_n in enumerate(gains, start=1):
+        y_n = _observe(observe, x, rng, f" at step {n}")
+        x = x + a_n * (alpha - y_n)
+        path.append(x)
+    return _result(path, scalar, gains)
 
 
 def kiefer_wolfowitz(
@@ -190,10 +190,8 @@ def kiefer_wolfowitz(
         ``observe(z, rng)`` returns one noisy observation of ``M`` at each entry
         of ``z`` (an array of the shape of ``x0``). It is called twice per step,
         first at ``x_n + c_n``, then at ``x_n - c_n``.
-    x0
-        Starting point: a real number, or a 1-D array for independent runs.
-    steps
-        Number of steps; a positive integer.
+    x0, steps
+        As for :func:`robbins_monro`.
     gain, width
         The constants of ``a_n`` and ``c_n``; positive.
     gain_exponent, width_exponent
@@ -202,8 +200,7 @@ def kiefer_wolfowitz(
         (``c_n -> 0``), ``p + q > 1`` (``sum a_n c_n < inf``) and
         ``p - q > 1/2`` (``sum a_n^2 / c_n^2 < inf``).
     rng
-        Seed or ``numpy.random.Generator`` passed to
-        ``numpy.random.default_rng``.
+        As for :func:`robbins_monro`.
 
     Returns
     -------
@@ -234,33 +231,25 @@ def kiefer_wolfowitz(
     """
     check_callable(observe, "observe")
     x, scalar = _as_start(x0)
-    steps = check_positive_int(steps, "steps")
-    gain = check_real(gain, "gain", low=0.0, low_open=True)
-    width = check_real(width, "width", low=0.0, low_open=True)
     p = check_real(gain_exponent, "gain_exponent")
     q = check_real(width_exponent, "width_exponent")
     _check_kiefer_wolfowitz_exponents(p, q)
-    generator = np.random.default_rng(rng)
-    gains = step_sizes(steps, gain, p)
-    widths = step_sizes(steps, width, q)
+    gains, widths = step_sizes(steps, gain, p), step_sizes(steps, width, q)
+    rng = check_random_state(rng, "rng")
 
-    path = np.empty((steps + 1, *x.shape))
-    path[0] = x
-    for k in range(steps):
-        c = widths[k]
-        upper = _observation(observe, x + c, generator, k + 1, " at x_n + c_n")
-        lower = _observation(observe, x - c, generator, k + 1, " at x_n - c_n")
-        x = x + gains[k] * (upper - lower) / c
-        path[k + 1] = x
-    return ApproximationResult(
-        x=_final(x, scalar), path=_shaped(path, scalar), gains=gains, widths=widths
-    )
+    path = [x]
+    for n, (a_n, c_n) in enumerate(zip(gains, widths, strict=True), start=1):
+        upper = _observe(observe, x + c_n, rng, f" at step {n} at x_n + c_n")
+        lower = _observe(observe, x - c_n, rng, f" at step {n} at x_n - c_n")
+        x = x + a_n * (upper - lower) / c_n
+        path.append(x)
+    return _result(path, scalar, gains, widths)
 
 
 def step_sizes(
     steps: int, gain: float, exponent: float, offset: float = 0.0
 ) -> np.ndarray:
-    """Return ``a_n = gain / (n + offset)^exponent`` for ``n = 1 .. steps``.
+    """Return the steps ``a_n = gain / (n + offset)^exponent``, n from 1 to ``steps``.
 
     Parameters
     ----------
@@ -323,43 +312,48 @@ def _check_kiefer_wolfowitz_exponents(p: float, q: float) -> None:
         )
 
 
+def _check_gain_exponent(exponent: float, gain: str = "a_n") -> float:
+    """Return ``exponent`` if steps ``~ n^-exponent`` meet Robbins and Monro's terms.
+
+    ``sum a_n = inf`` and ``sum a_n^2 < inf`` hold for ``a_n ~ n^-p`` exactly when
+    ``1/2 < p <= 1``; ``gain`` is how the message names the steps.
+    """
+    p = check_real(exponent, "exponent")
+    if not 0.5 < p <= 1.0:
+        raise ValueError(
+            f"exponent must lie in (0.5, 1] so that sum {gain} = inf and "
+            f"sum {gain}^2 < inf, got {p}"
+        )
+    return p
+
+
 def _as_start(x0: Any) -> tuple[np.ndarray, bool]:
     """Return the start as a float array and whether it was a scalar."""
-    if isinstance(x0, bool):
-        raise TypeError("x0 must be a real number or a 1-D array, got bool")
-    try:
-        x = np.array(x0, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"x0 must be a real number or a 1-D array, got {type(x0).__name__}"
-        ) from None
-    if x.ndim > 1 or x.size == 0:
+    if np.ndim(x0) == 0:
+        return np.array(check_real(x0, "x0")), True
+    if np.ndim(x0) != 1:
         raise ValueError(
-            f"x0 must be a real number or a non-empty 1-D array, got shape {x.shape}"
+            f"x0 must be a real number or a non-empty 1-D array, "
+            f"got shape {np.shape(x0)}"
         )
-    if not np.all(np.isfinite(x)):
-        raise ValueError("x0 contains non-finite values")
-    return x, x.ndim == 0
+    return as_finite_array(x0, "x0", 1), False
 
 
-def _observation(
-    observe: Observe, x: np.ndarray, rng: np.random.Generator, step: int, where: str
+def _observe(
+    observe: Observe, x: np.ndarray, rng: np.random.Generator, where: str
 ) -> np.ndarray:
     """Call ``observe`` and check that it returned finite values of ``x``'s shape."""
-    y = np.asarray(observe(x.copy(), rng), dtype=float)
-    if y.shape != x.shape:
-        raise ValueError(
-            f"observe returned shape {y.shape} at step {step}{where}; "
-            f"expected {x.shape}, the shape of x0"
-        )
-    if not np.all(np.isfinite(y)):
-        raise ValueError(f"observe returned non-finite values at step {step}{where}")
-    return y
+    return as_returned_array(observe(x.copy(), rng), "observe", x.shape, where)
 
 
-def _final(x: np.ndarray, scalar: bool) -> float | np.ndarray:
-    return float(x) if scalar else x
-
-
-def _shaped(path: np.ndarray, scalar: bool) -> np.ndarray:
-    return path.reshape(-1) if scalar else path
+def _result(
+    path: list[np.ndarray],
+    scalar: bool,
+    gains: np.ndarray,
+    widths: np.ndarray | None = None,
+) -> ApproximationResult:
+    """Pack a run, with floats and 1-D paths for a scalar start."""
+    x, trace = path[-1], np.array(path)
+    if scalar:
+        return ApproximationResult(float(x), trace.reshape(-1), gains, widths)
+    return ApproximationResult(x, trace, gains, widths)

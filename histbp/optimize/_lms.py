@@ -23,12 +23,17 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import as_finite_vector, check_callable, check_real
-from histbp.optimize.stochastic import step_sizes
+from histbp._validation import (
+    as_finite_array,
+    as_finite_vector,
+    as_returned_array,
+    check_callable,
+)
+from histbp.optimize._stochastic import _check_gain_exponent, step_sizes
 
 __all__ = [
     "LearningResult",
-    "WienerSolution",
+    "WienerResult",
     "lms",
     "tsypkin_learning",
     "wiener_solution",
@@ -56,7 +61,7 @@ class LearningResult:
 
 
 @dataclass(frozen=True, slots=True)
-class WienerSolution:
+class WienerResult:
     """The best linear predictor of ``y`` from ``x`` under a known distribution.
 
     Attributes
@@ -140,29 +145,17 @@ def tsypkin_learning(
     stream = list(observations)
     if not stream:
         raise ValueError("observations must contain at least one observation")
-    gain = check_real(gain, "gain", low=0.0, low_open=True)
-    exponent = check_real(exponent, "exponent")
-    if not 0.5 < exponent <= 1.0:
-        raise ValueError(
-            "exponent must lie in (0.5, 1] so that sum gamma_n = inf and "
-            f"sum gamma_n^2 < inf, got {exponent}"
-        )
-    offset = check_real(offset, "offset", low=0.0)
+    exponent = _check_gain_exponent(exponent, "gamma_n")
     gains = step_sizes(len(stream), gain, exponent, offset)
 
-    path = np.empty((len(stream) + 1, c.size))
-    path[0] = c
-    for n, x in enumerate(stream, start=1):
-        g = np.asarray(gradient(x, c.copy()), dtype=float)
-        if g.shape != c.shape:
-            raise ValueError(
-                f"gradient returned shape {g.shape} at step {n}; expected {c.shape}"
-            )
-        if not np.all(np.isfinite(g)):
-            raise ValueError(f"gradient returned non-finite values at step {n}")
-        c = c - gains[n - 1] * g
-        path[n] = c
-    return LearningResult(c=c, path=path, gains=gains)
+    path = [c]
+    for n, (x_n, gamma_n) in enumerate(zip(stream, gains, strict=True), start=1):
+        g = as_returned_array(
+            gradient(x_n, c.copy()), "gradient", c.shape, f" at step {n}"
+        )
+        c = c - gamma_n * g
+        path.append(c)
+    return LearningResult(c=c, path=np.array(path), gains=gains)
 
 
 def lms(
@@ -220,21 +213,7 @@ def lms(
     >>> res.path[:, 0].tolist()
     [0.0, 1.0, 2.0, 2.0, 3.0]
     """
-    X = np.array(inputs, dtype=float)
-    if X.ndim != 2 or X.size == 0:
-        raise ValueError(
-            f"inputs must be a non-empty 2-D array (steps, d), got shape {X.shape}"
-        )
-    y = np.array(targets, dtype=float)
-    if y.shape != (X.shape[0],):
-        raise ValueError(
-            f"targets has shape {y.shape} but inputs has shape {X.shape}; "
-            f"expected targets of shape ({X.shape[0]},)"
-        )
-    if not np.all(np.isfinite(X)):
-        raise ValueError("inputs contains non-finite values")
-    if not np.all(np.isfinite(y)):
-        raise ValueError("targets contains non-finite values")
+    X, y = _as_samples(inputs, targets)
     d = X.shape[1]
     c = (
         np.zeros(d)
@@ -256,7 +235,7 @@ def lms(
     )
 
 
-def wiener_solution(inputs: Any, targets: Any, weights: Any = None) -> WienerSolution:
+def wiener_solution(inputs: Any, targets: Any, weights: Any = None) -> WienerResult:
     """Return ``R^-1 p`` for a distribution on finitely many points, exactly.
 
     The distribution puts probability ``weights[k]`` on the pair
@@ -275,7 +254,7 @@ def wiener_solution(inputs: Any, targets: Any, weights: Any = None) -> WienerSol
 
     Returns
     -------
-    WienerSolution
+    WienerResult
         ``c* = R^-1 p`` with ``R`` and ``p``.
 
     Raises
@@ -295,24 +274,13 @@ def wiener_solution(inputs: Any, targets: Any, weights: Any = None) -> WienerSol
     >>> sol.c.tolist()
     [1.0, 2.0]
     """
-    X = np.array(inputs, dtype=float)
-    if X.ndim != 2 or X.size == 0:
-        raise ValueError(
-            f"inputs must be a non-empty 2-D array (m, d), got shape {X.shape}"
-        )
+    X, y = _as_samples(inputs, targets)
     m, d = X.shape
-    y = np.array(targets, dtype=float)
-    if y.shape != (m,):
-        raise ValueError(
-            f"targets has shape {y.shape} but inputs has shape {X.shape}; "
-            f"expected targets of shape ({m},)"
-        )
-    w = np.full(m, 1.0 / m) if weights is None else np.array(weights, dtype=float)
-    if w.shape != (m,):
-        raise ValueError(f"weights has shape {w.shape}; expected ({m},)")
-    for name, arr in (("inputs", X), ("targets", y), ("weights", w)):
-        if not np.all(np.isfinite(arr)):
-            raise ValueError(f"{name} contains non-finite values")
+    w = (
+        np.full(m, 1.0 / m)
+        if weights is None
+        else as_finite_vector(weights, "weights", m)
+    )
     if np.any(w < 0) or abs(float(w.sum()) - 1.0) > 1e-12:
         raise ValueError("weights must be non-negative and sum to 1")
     R = (X * w[:, None]).T @ X
@@ -322,4 +290,11 @@ def wiener_solution(inputs: Any, targets: Any, weights: Any = None) -> WienerSol
             "R = E[x x^T] is singular: the inputs with positive weight do not "
             f"span all {d} directions, so the Wiener solution is not unique"
         )
-    return WienerSolution(c=np.linalg.solve(R, p), R=R, p=p)
+    return WienerResult(c=np.linalg.solve(R, p), R=R, p=p)
+
+
+def _as_samples(inputs: Any, targets: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Return the inputs as a finite ``(m, d)`` array and the targets as ``(m,)``."""
+    X = as_finite_array(inputs, "inputs", 2)
+    y = as_finite_vector(targets, "targets", X.shape[0], f"inputs has shape {X.shape}")
+    return X, y

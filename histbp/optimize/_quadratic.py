@@ -18,7 +18,7 @@ from histbp._validation import (
     check_positive_int,
     check_real,
 )
-from histbp.optimize.result import DescentResult
+from histbp.optimize._result import DescentResult
 
 __all__ = ["quadratic_value", "steepest_descent_quadratic"]
 

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from histbp._validation import as_finite_vector, check_callable, check_real
-from histbp.optimize.descent import _descend
-from histbp.optimize.result import SystemResult
+from histbp.optimize._descent import _descend
+from histbp.optimize._result import SystemResult
 
 __all__ = ["solve_system"]
 
