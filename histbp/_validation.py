@@ -18,6 +18,9 @@ __all__ = [
     "as_scalar",
     "as_spd_system",
     "check_callable",
+    "check_choice",
+    "check_index",
+    "check_int_or_int_tuple",
     "check_positive_int",
     "check_random_state",
     "check_real",
@@ -159,3 +162,39 @@ def check_random_state(seed: Any, name: str = "seed") -> np.random.Generator:
 # ---------------------------------------------------------------------------
 # Automatic differentiation
 # ---------------------------------------------------------------------------
+
+
+def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
+    """Return ``value`` if it is one of ``choices``, else raise ``ValueError``."""
+    if value not in choices:
+        options = " or ".join(repr(c) for c in choices)
+        raise ValueError(f"unknown {name} {value!r}: use {options}")
+    return value
+
+
+def check_int_or_int_tuple(value: Any, name: str) -> tuple[tuple[int, ...], bool]:
+    """Return ``value`` as a tuple of ints and whether it was a single int.
+
+    Raises ``TypeError`` unless ``value`` is an int or a tuple of ints (``bool`` is
+    refused), ``ValueError`` for an empty tuple.
+    """
+    single = not isinstance(value, tuple)
+    values = (value,) if single else value
+    if not values:
+        raise ValueError(f"{name} is an empty tuple: name at least one argument")
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+            got = f"{type(v).__name__} {v!r}"
+            raise TypeError(f"{name} must be an int or a tuple of ints, got {got}")
+    return tuple(int(v) for v in values), single
+
+
+def check_index(index: int, size: int, name: str, what: str) -> int:
+    """Return ``index`` (negative counts from the end) as a position in ``range(size)``.
+
+    ``what`` says what ``size`` counts, for the message of the ``ValueError``
+    raised when ``index`` is out of range.
+    """
+    if not -size <= index < size:
+        raise ValueError(f"{name} {index} is out of range: {what}")
+    return index % size

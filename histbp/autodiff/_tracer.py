@@ -4,13 +4,13 @@ A :class:`Tracer` wraps a float or an ndarray in ``value``. It implements numpy'
 dispatch protocols, ``__array_ufunc__`` for ufuncs and ``__array_function__`` for
 functions such as ``np.sum`` or ``np.where``, and Python's operators, so that user
 code written for arrays runs unchanged on it. Every such call is routed to the
-registry (:mod:`histbp.autodiff.registry`) and then to ``_apply``, which each mode
-defines: reverse mode (:class:`~histbp.autodiff.reverse.ReverseTracer`) records the call
-on a tape, forward mode (:class:`~histbp.autodiff.dual.Dual`) pushes a tangent
+registry (:mod:`histbp.autodiff._registry`) and then to ``_apply``, which each mode
+defines: reverse mode (:class:`~histbp.autodiff.ReverseTracer`) records the call
+on a tape, forward mode (:class:`~histbp.autodiff.Dual`) pushes a tangent
 through it. Anything without a derivative rule raises
-:class:`~histbp.autodiff.errors.UnsupportedOperationError` naming it, and
+:class:`~histbp.autodiff.UnsupportedOperationError` naming it, and
 conversions to a plain number or a numeric array raise
-:class:`~histbp.autodiff.errors.TracerConversionError` rather than silently drop
+:class:`~histbp.autodiff.TracerConversionError` rather than silently drop
 the derivative.
 
 Arrays built from lists of traced values (``np.array([x, y])``, ``np.r_[x, y]``,
@@ -31,16 +31,16 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.errors import TracerConversionError
-from histbp.autodiff.keywords import checked_kwargs, sequence_arguments
-from histbp.autodiff.registry import (
+from histbp.autodiff._errors import TracerConversionError
+from histbp.autodiff._keywords import checked_kwargs, sequence_arguments
+from histbp.autodiff._registry import (
     COMPLEX_SAFE,
     REGISTRY,
     Primitive,
     lookup,
     unsupported,
 )
-from histbp.autodiff.rules.casting import astype as _astype
+from histbp.autodiff._rules.casting import astype as _astype
 
 __all__ = ["Tracer", "check_complex", "is_complex", "lift", "raw"]
 

@@ -19,11 +19,10 @@ node):
 ``data[i]``
     what the rule needs: the output, the operands, the keyword arguments.
 
-The first nodes are the inputs (leaves, with no rule). :meth:`Tape.backward` is
-the whole reverse sweep, written for reading. :mod:`histbp.autodiff.fastpath`
-records some nodes in more compact forms (a single parent as an ``int``, whose
-rule returns one cotangent) and sweeps them with a specialised copy of the same
-loop; its tests hold the two paths equal.
+The first nodes are the inputs (leaves, with no rule). :func:`backward_pass` is
+the whole reverse sweep. :mod:`histbp.autodiff._fastpath` records some nodes in a
+more compact form (a single parent as an ``int``, whose rule returns one
+cotangent), which the same sweep reads.
 """
 
 from __future__ import annotations
@@ -32,9 +31,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from histbp.autodiff.errors import EscapedTracerError
+from histbp.autodiff._errors import EscapedTracerError
 
-__all__ = ["Tape"]
+__all__ = ["Tape", "backward_pass"]
 
 
 class Tape:
@@ -77,50 +76,6 @@ class Tape:
         """End recording: later operations on this tape's values raise."""
         self.recording = False
 
-    def backward(
-        self, out: int, seed: Any, n_leaves: int, keep: bool = True
-    ) -> list[Any]:
-        """Sweep the tape backwards from node ``out`` seeded with ``seed``.
-
-        Each node's cotangent is complete when the sweep reaches it, since all
-        its uses come later on the tape; its rule then passes a share to each
-        parent, and a node used several times receives the sum of its shares.
-        Nodes that do not lead to ``out`` never receive a cotangent and are
-        skipped.
-
-        Parameters
-        ----------
-        out
-            Index of the output node.
-        seed
-            Cotangent of the output.
-        n_leaves
-            Number of leading leaf nodes, whose cotangents are returned.
-        keep
-            If false, each node's saved values are released once its rule has
-            run, so memory shrinks during the sweep; the tape cannot then be
-            swept again.
-
-        Returns
-        -------
-        list
-            The cotangent of each leaf, or ``None`` for a leaf the output does
-            not depend on.
-        """
-        cts: list[Any] = [None] * (out + 1)
-        cts[out] = seed
-        for i in range(out, n_leaves - 1, -1):
-            g = cts[i]
-            if g is None:
-                continue
-            cts[i] = None  # release it: only leaves' cotangents are returned
-            shares = self.fns[i](g, *self.data[i])
-            for parent, share in zip(self.parents[i], shares, strict=True):
-                cts[parent] = share if cts[parent] is None else cts[parent] + share
-            if not keep:
-                self.data[i] = None
-        return cts[:n_leaves]
-
     def nbytes(self) -> int:
         """Estimate the memory held by the tape's nodes, in bytes.
 
@@ -140,3 +95,75 @@ class Tape:
             if isinstance(obj, list | tuple):
                 stack.extend(obj)
         return total
+
+
+def backward_pass(
+    tape: Tape, out: int, seed: Any, n_leaves: int, keep: bool = True
+) -> list[Any]:
+    """Sweep ``tape`` backwards from node ``out``: the chain rule, output first.
+
+    The cotangent of a node is the derivative of the output with respect to
+    the node's value. It is complete when the sweep reaches the node, since all
+    the node's uses come later on the tape; the node's rule then turns it into
+    one share per parent (the cotangent times the local partial derivative),
+    and a node used several times receives the sum of its shares. Nodes that do
+    not lead to ``out`` never receive a cotangent and are skipped.
+
+    A node's parents are a tuple, whose rule returns a tuple of shares, or a
+    single ``int``, whose rule returns the one share alone (the compact form
+    that the fast paths record).
+
+    Parameters
+    ----------
+    tape
+        The record of the computation.
+    out
+        Index of the output node.
+    seed
+        Cotangent of the output (1 for the gradient of a scalar).
+    n_leaves
+        Number of leading leaf nodes (the inputs), whose cotangents are returned.
+    keep
+        If false, each node's saved values are released once its rule has run,
+        so memory shrinks during the sweep; the tape cannot then be swept again.
+
+    Returns
+    -------
+    list
+        The cotangent of each leaf, or ``None`` for a leaf the output does not
+        depend on.
+
+    Examples
+    --------
+    :func:`~histbp.autodiff.grad` records the tape and calls this sweep; a
+    traced value knows its tape and its node, so the sweep can also be called
+    by hand, here from the output of ``x * x + x`` at ``x = 3``:
+
+    >>> from histbp.autodiff import backward_pass, grad
+    >>> def f(x):
+    ...     y = x * x + x
+    ...     print(backward_pass(y.tape, y.idx, 1.0, n_leaves=1))
+    ...     return y
+    >>> grad(f)(3.0)
+    [7.0]
+    7.0
+    """
+    fns, parents, data = tape.fns, tape.parents, tape.data
+    cts: list[Any] = [None] * (out + 1)
+    cts[out] = seed
+    for i in range(out, n_leaves - 1, -1):
+        g = cts[i]
+        if g is None:
+            continue
+        cts[i] = None  # only the leaves' cotangents are returned
+        saved = data[i]
+        if not keep:
+            data[i] = None
+        p = parents[i]
+        if type(p) is int:  # one parent: the rule returns its share alone
+            share = fns[i](g, *saved)
+            cts[p] = share if cts[p] is None else cts[p] + share
+        else:
+            for j, share in zip(p, fns[i](g, *saved), strict=True):
+                cts[j] = share if cts[j] is None else cts[j] + share
+    return cts[:n_leaves]

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.floatops import div
-from histbp.autodiff.registry import defprimitive
+from histbp.autodiff._floatops import div
+from histbp.autodiff._registry import defprimitive
 
 __all__: list[str] = []
 

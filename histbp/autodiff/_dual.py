@@ -6,7 +6,7 @@ operation, applies the operation's Jacobian to the tangents of its operands: a
 *Jacobian-vector product*. Nothing is recorded; one pass gives the derivative of
 every output along one input direction, where reverse mode gives the derivative
 of one output with respect to every input. :class:`Dual` shares numpy dispatch
-with reverse mode's :class:`~histbp.autodiff.reverse.ReverseTracer` and uses the JVP
+with reverse mode's :class:`~histbp.autodiff.ReverseTracer` and uses the JVP
 rules of the same registry.
 """
 
@@ -16,10 +16,10 @@ from typing import Any
 
 import numpy as np
 
-import histbp.autodiff.rules  # noqa: F401  (registers every primitive)
-from histbp.autodiff.errors import NestedDifferentiationError
-from histbp.autodiff.registry import Primitive, unsupported
-from histbp.autodiff.tracer import Tracer, check_complex, lift
+import histbp.autodiff._rules  # noqa: F401  (registers every primitive)
+from histbp.autodiff._errors import NestedDifferentiationError
+from histbp.autodiff._registry import Primitive, unsupported
+from histbp.autodiff._tracer import Tracer, check_complex, lift
 
 __all__ = ["Dual"]
 

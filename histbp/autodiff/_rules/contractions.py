@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.registry import defprimitive, unsupported
+from histbp.autodiff._registry import defprimitive, unsupported
 
 __all__: list[str] = []
 
