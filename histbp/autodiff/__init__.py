@@ -62,8 +62,8 @@ inside a function being differentiated (``grad(grad(f))``,
 :class:`NestedDifferentiationError`.
 
 The engine is read in this order: :mod:`~histbp.autodiff.linnainmaa` (the 1970
-table); ``_tape.py``, the record of nodes and the backward sweep
-(:func:`backward_pass`); ``_registry.py`` and ``_rules/`` (one rule per
+table); ``_tape.py``, the record of nodes (:class:`Tape`) and the backward
+sweep (:func:`backward_pass`); ``_registry.py`` and ``_rules/`` (one rule per
 primitive, :func:`defprimitive`); ``_tracer.py`` and ``_keywords.py`` (numpy's
 dispatch, :class:`Tracer`); ``_reverse.py`` (recording a node,
 :class:`ReverseTracer`); ``_api.py`` (:func:`grad` and friends,
@@ -91,7 +91,7 @@ from histbp.autodiff._errors import (
 from histbp.autodiff._functions import sigmoid
 from histbp.autodiff._registry import defprimitive
 from histbp.autodiff._reverse import ReverseTracer
-from histbp.autodiff._tape import backward_pass
+from histbp.autodiff._tape import Tape, backward_pass
 from histbp.autodiff._tracer import Tracer
 
 __all__ = [
@@ -100,6 +100,7 @@ __all__ = [
     "EscapedTracerError",
     "NestedDifferentiationError",
     "ReverseTracer",
+    "Tape",
     "Tracer",
     "TracerConversionError",
     "UnsupportedOperationError",

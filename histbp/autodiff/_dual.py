@@ -19,7 +19,7 @@ import numpy as np
 import histbp.autodiff._rules  # noqa: F401  (registers every primitive)
 from histbp.autodiff._errors import NestedDifferentiationError
 from histbp.autodiff._registry import Primitive, unsupported
-from histbp.autodiff._tracer import Tracer, check_complex, lift
+from histbp.autodiff._tracer import Tracer, check_complex, lift, plain_result
 
 __all__ = ["Dual"]
 
@@ -29,6 +29,29 @@ def _nested() -> NestedDifferentiationError:
         "forward-mode (jvp) and reverse-mode (grad/vjp) traced values cannot be "
         "combined: nested differentiation is not supported"
     )
+
+
+def _operands(
+    prim: Primitive, args: tuple[Any, ...], kwargs: dict
+) -> tuple[list[Any], list[Any]]:
+    """A call's arguments as plain values, and their tangents (``None``: a constant).
+
+    An ``object`` array of dual numbers (``np.array([x, y])``) is first joined
+    into one dual array.
+    """
+    values = list(args)
+    tangents: list[Any] = [None] * len(args)
+    for i, a in enumerate(args):
+        if type(a) is np.ndarray and a.dtype.kind == "O":
+            a = values[i] = lift(a)
+        if isinstance(a, Tracer):
+            if type(a) is not Dual:
+                raise _nested()
+            values[i], tangents[i] = a.value, a.tangent
+    for v in kwargs.values():
+        if isinstance(v, Tracer):
+            raise unsupported(prim.name, "a traced keyword argument")
+    return values, tangents
 
 
 class Dual(Tracer):
@@ -49,71 +72,31 @@ class Dual(Tracer):
         self.tangent = tangent
 
     def _apply(self, prim: Primitive, args: tuple[Any, ...], kwargs: dict) -> Any:
-        values = list(args)
-        duals = []
-        for i, a in enumerate(args):
-            if type(a) is np.ndarray and a.dtype.kind == "O":
-                a = values[i] = lift(a)  # np.array([x, y]) of dual x, y
-            if isinstance(a, Tracer):
-                if type(a) is not Dual:
-                    raise _nested()
-                values[i] = a.value
-                duals.append((i, a.tangent))
-        for v in kwargs.values():
-            if isinstance(v, Tracer):
-                raise unsupported(prim.name, "a traced keyword argument")
-        ans = prim.fun(*values, **kwargs)
-        if type(ans) is np.float64:
-            ans = float(ans)
-        elif type(ans) is np.complex128:
-            ans = complex(ans)
+        """Evaluate ``prim`` on plain values and push the tangents through it."""
+        values, tangents = _operands(prim, args, kwargs)
+        ans = plain_result(prim.fun(*values, **kwargs))
+        duals = [i for i, t in enumerate(tangents) if t is not None]
         if duals and prim.jvps:
-            check_complex(prim, ans, [values[i] for i, _ in duals])
+            check_complex(prim, ans, [values[i] for i in duals])
         tangent = None
-        for i, t in duals:
+        for i in duals:  # d ans = sum over the operands of (d ans / d x_i) dx_i
             rule = prim.jvp(i)
-            if rule is None:
-                continue
-            term = rule(t, ans, *values, **kwargs)
-            tangent = term if tangent is None else tangent + term
+            if rule is not None:
+                term = rule(tangents[i], ans, *values, **kwargs)
+                tangent = term if tangent is None else tangent + term
         if tangent is None:
             return ans
-        if prim.broadcasting and type(ans) is not float:
-            shape = np.shape(ans)
-            if np.shape(tangent) != shape:
-                tangent = np.broadcast_to(tangent, shape)
+        if prim.broadcasting and np.shape(tangent) != np.shape(ans):  # spread it
+            tangent = np.broadcast_to(tangent, np.shape(ans))
         return Dual(ans, tangent)
 
     def _apply_sequence(
         self, prim: Primitive, arrays: tuple[Any, ...], kwargs: dict
     ) -> Any:
-        arrays = tuple(
-            lift(a) if type(a) is np.ndarray and a.dtype.kind == "O" else a
-            for a in arrays
-        )
-        values = list(arrays)
-        tangents: list[Any] = [None] * len(values)
-        any_dual = False
-        for i, a in enumerate(arrays):
-            if isinstance(a, Tracer):
-                if type(a) is not Dual:
-                    raise _nested()
-                values[i] = a.value
-                tangents[i] = a.tangent
-                any_dual = True
-        for v in kwargs.values():
-            if isinstance(v, Tracer):
-                raise unsupported(prim.name, "a traced keyword argument")
-        ans = prim.fun(values, **kwargs)
-        if type(ans) is np.float64:
-            ans = float(ans)
-        elif type(ans) is np.complex128:
-            ans = complex(ans)
-        if not any_dual or not prim.jvps:
+        values, tangents = _operands(prim, tuple(arrays), kwargs)
+        ans = plain_result(prim.fun(values, **kwargs))
+        traced = [v for v, t in zip(values, tangents, strict=True) if t is not None]
+        if not traced or not prim.jvps:
             return ans
-        check_complex(
-            prim,
-            ans,
-            [v for v, t in zip(values, tangents, strict=True) if t is not None],
-        )
+        check_complex(prim, ans, traced)
         return Dual(ans, prim.jvps[0](tangents, ans, values, **kwargs))

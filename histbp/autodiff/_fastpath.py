@@ -38,11 +38,10 @@ from histbp.autodiff._registry import REGISTRY, Primitive
 from histbp.autodiff._reverse import (
     ReverseTracer,
     operands,
-    plain_result,
     record,
     shape_of,
 )
-from histbp.autodiff._tracer import Tracer, is_complex
+from histbp.autodiff._tracer import Tracer, is_complex, plain_result
 
 __all__ = ["generic_only", "install", "is_installed"]
 

@@ -28,9 +28,15 @@ from histbp.autodiff._broadcasting import unbroadcast
 from histbp.autodiff._errors import EscapedTracerError, NestedDifferentiationError
 from histbp.autodiff._registry import Primitive, unsupported
 from histbp.autodiff._tape import Tape
-from histbp.autodiff._tracer import Tracer, check_complex, is_complex, lift
+from histbp.autodiff._tracer import (
+    Tracer,
+    check_complex,
+    is_complex,
+    lift,
+    plain_result,
+)
 
-__all__ = ["ReverseTracer", "operands", "plain_result", "record", "shape_of"]
+__all__ = ["ReverseTracer", "operands", "record", "shape_of"]
 
 
 def operand_vjps(g, rules, ans, values, kwargs, shapes, reals) -> tuple[Any, ...]:
@@ -124,15 +130,6 @@ def operands(
         if isinstance(v, Tracer):
             raise unsupported(prim.name, "a traced keyword argument")
     return tape, args, values, traced
-
-
-def plain_result(ans: Any) -> Any:
-    """A numpy float64 or complex128 scalar as a Python float or complex."""
-    if type(ans) is np.float64:
-        return float(ans)
-    if type(ans) is np.complex128:
-        return complex(ans)
-    return ans
 
 
 def record(

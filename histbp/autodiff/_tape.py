@@ -37,7 +37,24 @@ __all__ = ["Tape", "backward_pass"]
 
 
 class Tape:
-    """A record of the operations performed on traced values, in order."""
+    """The record of the operations performed on traced values, in order.
+
+    :func:`~histbp.autodiff.grad` and the other reverse-mode functions make one
+    tape per call, record a node on it for every operation on a
+    :class:`~histbp.autodiff.ReverseTracer` (whose ``tape`` and ``idx`` name
+    the tape and the node), and sweep it with :func:`backward_pass`.
+
+    Attributes
+    ----------
+    fns : list
+        The cotangent rule of each node (``None`` for an input).
+    parents : list
+        The parents of each node: a tuple of node indices, or one ``int``.
+    data : list
+        What each node's rule needs, a tuple (``None`` for an input).
+    recording : bool
+        False once the differentiation that made the tape has returned.
+    """
 
     __slots__ = ("data", "fns", "parents", "recording")
 
@@ -162,8 +179,17 @@ def backward_pass(
         p = parents[i]
         if type(p) is int:  # one parent: the rule returns its share alone
             share = fns[i](g, *saved)
-            cts[p] = share if cts[p] is None else cts[p] + share
+            c = cts[p]
+            cts[p] = share if c is None else c + share
+        elif len(p) == 2:  # two parents, unrolled: the commonest case
+            a, b = p
+            share_a, share_b = fns[i](g, *saved)
+            c = cts[a]
+            cts[a] = share_a if c is None else c + share_a
+            c = cts[b]
+            cts[b] = share_b if c is None else c + share_b
         else:
             for j, share in zip(p, fns[i](g, *saved), strict=True):
-                cts[j] = share if cts[j] is None else cts[j] + share
+                c = cts[j]
+                cts[j] = share if c is None else c + share
     return cts[:n_leaves]

@@ -42,7 +42,7 @@ from histbp.autodiff._registry import (
 )
 from histbp.autodiff._rules.casting import astype as _astype
 
-__all__ = ["Tracer", "check_complex", "is_complex", "lift", "raw"]
+__all__ = ["Tracer", "check_complex", "is_complex", "lift", "plain_result", "raw"]
 
 _INPLACE = "writing into an existing array (out=..., or an in-place operator, +=)"
 
@@ -76,6 +76,15 @@ def check_complex(prim: Primitive, ans: Any, values: Any) -> bool:
             "numbers only)",
         )
     return True
+
+
+def plain_result(ans: Any) -> Any:
+    """A numpy float64 or complex128 scalar as a Python float or complex."""
+    if type(ans) is np.float64:
+        return float(ans)
+    if type(ans) is np.complex128:
+        return complex(ans)
+    return ans
 
 
 def lift(array: np.ndarray) -> Any:
