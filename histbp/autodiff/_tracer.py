@@ -26,7 +26,7 @@ attribute (numpy's ``mean`` of an object array relies on that).
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -105,6 +105,17 @@ def _shape_arg(args: tuple[Any, ...]) -> Any:
     if len(args) == 1 and not isinstance(args[0], int | np.integer):
         return args[0]
     return args
+
+
+def _method(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The array method ``x.name(...)``, calling ``numpy.name(x, ...)``."""
+
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return func(self, *args, **kwargs)
+
+    method.__name__ = func.__name__
+    method.__doc__ = f"As ``numpy.{func.__name__}``."
+    return method
 
 
 class Tracer:
@@ -286,29 +297,13 @@ class Tracer:
             "item assignment (x[...] = ...)", "changing a traced array in place"
         )
 
-    def sum(self, *args: Any, **kwargs: Any) -> Any:
-        """Sum, as ``numpy.sum``."""
-        return np.sum(self, *args, **kwargs)
-
-    def mean(self, *args: Any, **kwargs: Any) -> Any:
-        """Mean, as ``numpy.mean``."""
-        return np.mean(self, *args, **kwargs)
-
-    def max(self, *args: Any, **kwargs: Any) -> Any:
-        """Maximum, as ``numpy.max``."""
-        return np.max(self, *args, **kwargs)
-
-    def min(self, *args: Any, **kwargs: Any) -> Any:
-        """Minimum, as ``numpy.min``."""
-        return np.min(self, *args, **kwargs)
-
-    def prod(self, *args: Any, **kwargs: Any) -> Any:
-        """Product, as ``numpy.prod``."""
-        return np.prod(self, *args, **kwargs)
-
-    def clip(self, *args: Any, **kwargs: Any) -> Any:
-        """Limit the values to ``[min, max]``, as ``numpy.clip``."""
-        return np.clip(self, *args, **kwargs)
+    # ``x.sum(axis=0)`` and the like: numpy's functions, called as methods.
+    sum = _method(np.sum)
+    mean = _method(np.mean)
+    max = _method(np.max)
+    min = _method(np.min)
+    prod = _method(np.prod)
+    clip = _method(np.clip)
 
     def astype(
         self,
