@@ -15,11 +15,11 @@ import numpy as np
 
 __all__ = [
     "as_finite_vector",
+    "as_position",
     "as_scalar",
     "as_spd_system",
     "check_callable",
     "check_choice",
-    "check_index",
     "check_int_or_int_tuple",
     "check_positive_int",
     "check_random_state",
@@ -165,10 +165,10 @@ def check_random_state(seed: Any, name: str = "seed") -> np.random.Generator:
 
 
 def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
-    """Return ``value`` if it is one of ``choices``, else raise ``ValueError``."""
+    """Return ``value`` if it is one of ``choices``, or raise ``ValueError``."""
     if value not in choices:
-        options = " or ".join(repr(c) for c in choices)
-        raise ValueError(f"unknown {name} {value!r}: use {options}")
+        options = ", ".join(repr(c) for c in choices[:-1]) + f" or {choices[-1]!r}"
+        raise ValueError(f"{name} must be {options}, got {value!r}")
     return value
 
 
@@ -189,7 +189,7 @@ def check_int_or_int_tuple(value: Any, name: str) -> tuple[tuple[int, ...], bool
     return tuple(int(v) for v in values), single
 
 
-def check_index(index: int, size: int, name: str, what: str) -> int:
+def as_position(index: int, size: int, name: str, what: str) -> int:
     """Return ``index`` (negative counts from the end) as a position in ``range(size)``.
 
     ``what`` says what ``size`` counts, for the message of the ``ValueError``

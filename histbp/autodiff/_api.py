@@ -382,7 +382,7 @@ def jacobian(
         If called inside a function being differentiated.
     """
     check_callable(f, "f")
-    check_choice(mode, "jacobian mode", ("reverse", "forward"))
+    check_choice(mode, "mode", ("reverse", "forward"))
     if isinstance(argnum, tuple):
         raise TypeError("jacobian takes a single int argnum, not a tuple")
     check_int_or_int_tuple(argnum, "argnum")
@@ -438,7 +438,7 @@ def accumulate_jacobian(
     TypeError
         If ``f`` returns a complex value.
     """
-    check_choice(mode, "jacobian mode", ("reverse", "forward"))
+    check_choice(mode, "mode", ("reverse", "forward"))
     in_shape = np.shape(x)
     if mode == "reverse":
         value, vjp_fn = vjp(f, x)

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_index, check_int_or_int_tuple
+from histbp._validation import as_position, check_int_or_int_tuple
 from histbp.autodiff._errors import NestedDifferentiationError
 from histbp.autodiff._tracer import Tracer, is_complex, lift
 
@@ -43,7 +43,7 @@ def normalize_argnum(argnum: Any, nargs: int) -> tuple[tuple[int, ...], bool]:
     """
     nums, single = check_int_or_int_tuple(argnum, "argnum")
     called = f"the function was called with {nargs} positional argument(s)"
-    return tuple(check_index(n, nargs, "argnum", called) for n in nums), single
+    return tuple(as_position(n, nargs, "argnum", called) for n in nums), single
 
 
 def refuse_traced(x: Any, where: str) -> None:
