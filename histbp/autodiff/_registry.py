@@ -260,7 +260,8 @@ def defprimitive(
     fun
         The key: a numpy ufunc or function, or any callable of this package.
     vjps, jvps
-        The rules, one per positional argument (see :class:`Primitive`).
+        The rules, one per positional argument (see
+        :class:`~histbp.autodiff._registry.Primitive`).
     impl
         Computes the operation on plain values; defaults to ``fun``.
     broadcasting
@@ -271,14 +272,14 @@ def defprimitive(
         Name for error messages; defaults to the dotted name of ``fun``.
     vjp_pair
         Optional combined rule for both operands of a binary primitive (see
-        :class:`Primitive`); a speed-up only.
+        :class:`~histbp.autodiff._registry.Primitive`); a speed-up only.
     defaults
         Keywords accepted only at these values; read from ``fun``'s signature
         when not given.
 
     Returns
     -------
-    Primitive
+    ~histbp.autodiff._registry.Primitive
         The registered primitive.
     """
     prim = Primitive(
