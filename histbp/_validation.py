@@ -17,12 +17,15 @@ __all__ = [
     "as_finite_array",
     "as_finite_vector",
     "as_lq_problem",
+    "as_position",
     "as_returned_array",
     "as_scalar",
     "as_spd_system",
     "as_symmetric",
     "check_callable",
+    "check_choice",
     "check_index",
+    "check_int_or_int_tuple",
     "check_positive_int",
     "check_random_state",
     "check_real",
@@ -276,3 +279,39 @@ def as_lq_problem(
 # ---------------------------------------------------------------------------
 # Automatic differentiation
 # ---------------------------------------------------------------------------
+
+
+def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
+    """Return ``value`` if it is one of ``choices``, or raise ``ValueError``."""
+    if value not in choices:
+        options = ", ".join(repr(c) for c in choices[:-1]) + f" or {choices[-1]!r}"
+        raise ValueError(f"{name} must be {options}, got {value!r}")
+    return value
+
+
+def check_int_or_int_tuple(value: Any, name: str) -> tuple[tuple[int, ...], bool]:
+    """Return ``value`` as a tuple of ints and whether it was a single int.
+
+    Raises ``TypeError`` unless ``value`` is an int or a tuple of ints (``bool`` is
+    refused), ``ValueError`` for an empty tuple.
+    """
+    single = not isinstance(value, tuple)
+    values = (value,) if single else value
+    if not values:
+        raise ValueError(f"{name} is an empty tuple: name at least one argument")
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+            got = f"{type(v).__name__} {v!r}"
+            raise TypeError(f"{name} must be an int or a tuple of ints, got {got}")
+    return tuple(int(v) for v in values), single
+
+
+def as_position(index: int, size: int, name: str, what: str) -> int:
+    """Return ``index`` (negative counts from the end) as a position in ``range(size)``.
+
+    ``what`` says what ``size`` counts, for the message of the ``ValueError``
+    raised when ``index`` is out of range.
+    """
+    if not -size <= index < size:
+        raise ValueError(f"{name} {index} is out of range: {what}")
+    return index % size

@@ -130,6 +130,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         implementations=(
             "histbp.autodiff.grad",
             "histbp.autodiff.jvp",
+            "histbp.autodiff.backward_pass",
         ),
     ),
     _entry(
@@ -141,7 +142,11 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("lhopital1696",),
         "Leibniz's rules, including the chain rule, taught in a book, with the "
         "limit rule that now carries l'Hôpital's name.",
-        implementations=("histbp.autodiff.grad",),
+        implementations=(
+            "histbp.autodiff.grad",
+            "histbp.autodiff.jvp",
+            "histbp.autodiff.Dual",
+        ),
     ),
     _entry(
         "euler",
@@ -384,7 +389,10 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("ostrovskii1971",),
         "Reverse accumulation of derivatives in a journal paper, which the source "
         "calls apparently the first journal publication on backpropagation.",
-        implementations=("histbp.autodiff.jacobian",),
+        implementations=(
+            "histbp.autodiff.jacobian",
+            "histbp.autodiff.accumulate_jacobian",
+        ),
     ),
     _entry(
         "dreyfus-control",

@@ -62,34 +62,50 @@ inside a function being differentiated (``grad(grad(f))``,
 :class:`NestedDifferentiationError`.
 
 The engine is read in this order: :mod:`~histbp.autodiff.linnainmaa` (the 1970
-table), ``tape.py`` (the node record and the backward sweep), ``registry.py`` and
-``rules/`` (one rule per primitive), ``tracer.py`` and ``keywords.py`` (numpy's
-dispatch), ``reverse.py`` (recording a node), ``api.py`` (``grad`` and friends),
-and ``fastpath.py`` (the same, faster); the essay *From Linnainmaa's table to an
-array engine* walks through them.
+table); ``_tape.py``, the record of nodes (:class:`Tape`) and the backward
+sweep (:func:`backward_pass`); ``_registry.py`` and ``_rules/`` (one rule per
+primitive, :func:`defprimitive`); ``_tracer.py`` and ``_keywords.py`` (numpy's
+dispatch, :class:`Tracer`); ``_reverse.py`` (recording a node,
+:class:`ReverseTracer`); ``_api.py`` (:func:`grad` and friends,
+:func:`accumulate_jacobian`); ``_dual.py`` (forward mode, :class:`Dual`); and
+``_fastpath.py`` (compact nodes for speed). The essay *From Linnainmaa's table to
+an array engine* walks through them. Those modules are private: everything a
+reader needs is exported here.
 """
 
-from histbp.autodiff.api import grad, jacobian, jvp, value_and_grad, vjp
-from histbp.autodiff.dual import Dual
-from histbp.autodiff.errors import (
+from histbp.autodiff._api import (
+    accumulate_jacobian,
+    grad,
+    jacobian,
+    jvp,
+    value_and_grad,
+    vjp,
+)
+from histbp.autodiff._dual import Dual
+from histbp.autodiff._errors import (
     EscapedTracerError,
     NestedDifferentiationError,
     TracerConversionError,
     UnsupportedOperationError,
 )
-from histbp.autodiff.functions import sigmoid
-from histbp.autodiff.registry import defprimitive
-from histbp.autodiff.reverse import ReverseTracer
-from histbp.autodiff.tracer import Tracer
+from histbp.autodiff._functions import sigmoid
+from histbp.autodiff._registry import defprimitive
+from histbp.autodiff._reverse import ReverseTracer
+from histbp.autodiff._tape import Tape, backward_pass
+from histbp.autodiff._tracer import Tracer
 
 __all__ = [
+    # The array engine (reverse and forward mode on numpy code).
     "Dual",
     "EscapedTracerError",
     "NestedDifferentiationError",
     "ReverseTracer",
+    "Tape",
     "Tracer",
     "TracerConversionError",
     "UnsupportedOperationError",
+    "accumulate_jacobian",
+    "backward_pass",
     "defprimitive",
     "grad",
     "jacobian",

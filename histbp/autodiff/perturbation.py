@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from histbp._validation import check_positive_int
-from histbp.autodiff.tracer import Tracer
+from histbp.autodiff._tracer import Tracer
 
 __all__ = [
     "EigenSensitivity",

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 
 from histbp.autodiff import (
+    Dual,
     NestedDifferentiationError,
+    accumulate_jacobian,
     grad,
     jacobian,
     jvp,
@@ -30,6 +32,16 @@ def test_jacobian_forward_equals_reverse_from_r3_to_r2():
     assert reverse.shape == forward.shape == (2, 3)
     np.testing.assert_allclose(reverse, forward, rtol=1e-14)
     np.testing.assert_allclose(reverse, expected, rtol=1e-14)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_accumulate_jacobian_is_jacobians_core(mode):
+    x = np.array([0.3, -1.2, 2.0])
+    np.testing.assert_array_equal(
+        accumulate_jacobian(r3_to_r2, x, mode), jacobian(r3_to_r2, mode=mode)(x)
+    )
+    empty = accumulate_jacobian(lambda t: np.sum(t) * np.ones(2), np.ones(0), mode)
+    assert empty.shape == (2, 0)
 
 
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
@@ -165,3 +177,15 @@ def test_nested_differentiation_is_refused():
     with pytest.raises(NestedDifferentiationError, match="jvp was called inside"):
         grad(lambda x: jvp(np.sin, (x,), (1.0,))[1])(1.0)
     assert grad(lambda x: x**3)(1.0) == 3.0  # the state was reset
+
+
+def test_a_dual_number_carries_its_differential_through_numpy():
+    x = Dual(4.0, 1.0)
+    y = np.sqrt(x) * x  # d(x^1.5) = 1.5 x^0.5 dx
+    assert isinstance(y, Dual)
+    assert y.value == 8.0
+    assert y.tangent == pytest.approx(3.0, rel=1e-15)
+    v = Dual(np.array([1.0, 2.0]), np.array([1.0, 0.0]))
+    z = v * np.array([[3.0], [5.0]])  # the tangent is broadcast with the value
+    np.testing.assert_array_equal(z.tangent, [[3.0, 0.0], [5.0, 0.0]])
+    assert 2.0 * np.tanh(Dual(0.0, 1.0)).tangent == 2.0  # tanh'(0) = 1

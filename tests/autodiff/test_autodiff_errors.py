@@ -9,6 +9,7 @@ from histbp.autodiff import (
     EscapedTracerError,
     TracerConversionError,
     UnsupportedOperationError,
+    accumulate_jacobian,
     grad,
     jacobian,
     jvp,
@@ -120,8 +121,16 @@ def test_unsupported_argument_types_are_named(argument, pattern):
 
 
 def test_bad_jacobian_mode_is_named():
-    with pytest.raises(ValueError, match="unknown jacobian mode 'sideways'"):
+    with pytest.raises(
+        ValueError, match="mode must be 'reverse' or 'forward', got 'sideways'"
+    ):
         jacobian(np.sin, mode="sideways")
+    with pytest.raises(
+        ValueError, match="mode must be 'reverse' or 'forward', got 'sideways'"
+    ):
+        accumulate_jacobian(np.sin, 1.0, mode="sideways")
+    with pytest.raises(TypeError, match="complex value"):
+        accumulate_jacobian(lambda x: x * 1j, 1.0)
 
 
 def test_argnum_out_of_range_or_of_the_wrong_type():

@@ -18,9 +18,9 @@ import pytest
 from autodiff_checks import random_value, scalarize
 
 from histbp.autodiff import sigmoid
-from histbp.autodiff.registry import REGISTRY
-from histbp.autodiff.rules.casting import astype
-from histbp.autodiff.rules.linalg_decompositions import (
+from histbp.autodiff._registry import REGISTRY
+from histbp.autodiff._rules.casting import astype
+from histbp.autodiff._rules.linalg_decompositions import (
     _eigh_packed,
     _logabsdet,
     _singular_values,

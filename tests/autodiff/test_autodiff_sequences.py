@@ -18,8 +18,8 @@ from histbp.autodiff import (
     value_and_grad,
     vjp,
 )
-from histbp.autodiff.keywords import sequence_arguments
-from histbp.autodiff.registry import REGISTRY
+from histbp.autodiff._keywords import sequence_arguments
+from histbp.autodiff._registry import REGISTRY
 from histbp.testing import check_grads
 
 RNG = np.random.default_rng(1970)

@@ -8,10 +8,17 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from histbp.autodiff import EscapedTracerError, fastpath, grad, value_and_grad, vjp
-from histbp.autodiff.registry import REGISTRY, defprimitive
-from histbp.autodiff.reverse import ReverseTracer
-from histbp.autodiff.tape import Tape
+from histbp.autodiff import (
+    EscapedTracerError,
+    ReverseTracer,
+    backward_pass,
+    defprimitive,
+    grad,
+    value_and_grad,
+    vjp,
+)
+from histbp.autodiff._registry import REGISTRY
+from histbp.autodiff._tape import Tape
 
 
 def test_fan_out_fan_in_gives_gradient_exactly_one():
@@ -137,7 +144,7 @@ def test_one_shot_backward_releases_saved_values():
     x = ReverseTracer(np.arange(3.0), tape.record(None, (), None), tape)
     y = np.sum(np.exp(x) * 2.0)
     tape.stop()
-    fastpath.backward(tape, y.idx, 1.0, 1, keep=False)
+    backward_pass(tape, y.idx, 1.0, 1, keep=False)
     assert all(d is None for d in tape.data[1:])
 
 

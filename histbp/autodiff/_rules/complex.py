@@ -25,8 +25,8 @@ autograd's rules:
 * ``angle(z)``: cotangent ``g conj(iz) / |z|^2``, tangent ``Re(t conj(iz)) / |z|^2``
   (``nan`` at 0, where the angle jumps);
 
-and ``abs`` (in :mod:`~histbp.autodiff.rules.elementwise`) has cotangent
-``g conj(z) / |z|``. It then lists in :data:`~histbp.autodiff.registry.COMPLEX_SAFE`
+and ``abs`` (in :mod:`~histbp.autodiff._rules.elementwise`) has cotangent
+``g conj(z) / |z|``. It then lists in :data:`~histbp.autodiff._registry.COMPLEX_SAFE`
 the primitives whose rules were checked to hold for complex values; the engine
 refuses a complex value anywhere else (``maximum``, ``clip``, ``norm``, ``max``:
 numpy orders complex numbers lexicographically, which has no derivative worth
@@ -40,10 +40,10 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.registry import defcomplex, defprimitive
+from histbp.autodiff._registry import defcomplex, defprimitive
 
 # The rules declared complex-safe below must be registered first.
-from histbp.autodiff.rules import (  # noqa: F401
+from histbp.autodiff._rules import (  # noqa: F401
     elementwise,
     linalg,
     reductions,

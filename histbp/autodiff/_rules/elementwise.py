@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.floatops import div, log_or_zero, pow_
-from histbp.autodiff.registry import defprimitive
+from histbp.autodiff._floatops import div, log_or_zero, pow_
+from histbp.autodiff._registry import defprimitive
 
 __all__: list[str] = []
 

@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.registry import defprimitive, unsupported
-from histbp.autodiff.rules.reductions import _kept, _reshape
+from histbp.autodiff._registry import defprimitive, unsupported
+from histbp.autodiff._rules.reductions import _kept, _reshape
 
 __all__: list[str] = []
 

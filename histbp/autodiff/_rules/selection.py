@@ -22,9 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.registry import defcomposite, defprimitive, unsupported
-from histbp.autodiff.rules.shapes import _same_op, _shaped
-from histbp.autodiff.tracer import Tracer, raw
+from histbp.autodiff._registry import defcomposite, defprimitive, unsupported
+from histbp.autodiff._rules.shapes import _same_op, _shaped
+from histbp.autodiff._tracer import Tracer, raw
 
 __all__: list[str] = []
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.registry import defsequence
+from histbp.autodiff._registry import defsequence
 
 __all__: list[str] = []
 

@@ -29,9 +29,9 @@ sequence, by name (positional ones included).
 *Complex values* reach a primitive's rules only if the primitive is listed in
 :data:`COMPLEX_SAFE` (with :func:`defcomplex`): its rules were checked to hold
 for complex operands under HIPS autograd's convention (see
-:mod:`histbp.autodiff.rules.complex`). Any other primitive given a complex
+:mod:`histbp.autodiff._rules.complex`). Any other primitive given a complex
 operand, or returning a complex value, raises
-:class:`~histbp.autodiff.errors.UnsupportedOperationError`, so a rule written for
+:class:`~histbp.autodiff.UnsupportedOperationError`, so a rule written for
 real numbers never silently returns a wrong complex derivative.
 A keyword argument passed at its default value (``np.vstack(xs, dtype=None)``,
 ``np.exp(x, casting="same_kind")``) changes nothing, so it is accepted, and
@@ -53,7 +53,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.errors import UnsupportedOperationError
+from histbp.autodiff._errors import UnsupportedOperationError
 
 __all__ = [
     "COMPLEX_SAFE",
@@ -260,7 +260,8 @@ def defprimitive(
     fun
         The key: a numpy ufunc or function, or any callable of this package.
     vjps, jvps
-        The rules, one per positional argument (see :class:`Primitive`).
+        The rules, one per positional argument (see
+        :class:`~histbp.autodiff._registry.Primitive`).
     impl
         Computes the operation on plain values; defaults to ``fun``.
     broadcasting
@@ -271,14 +272,14 @@ def defprimitive(
         Name for error messages; defaults to the dotted name of ``fun``.
     vjp_pair
         Optional combined rule for both operands of a binary primitive (see
-        :class:`Primitive`); a speed-up only.
+        :class:`~histbp.autodiff._registry.Primitive`); a speed-up only.
     defaults
         Keywords accepted only at these values; read from ``fun``'s signature
         when not given.
 
     Returns
     -------
-    Primitive
+    ~histbp.autodiff._registry.Primitive
         The registered primitive.
     """
     prim = Primitive(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from histbp.autodiff.registry import defnondiff
+from histbp.autodiff._registry import defnondiff
 
 __all__: list[str] = []
 

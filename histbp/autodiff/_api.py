@@ -1,20 +1,20 @@
 """The user-facing transformations: grad, value_and_grad, vjp, jvp, jacobian.
 
 Reverse mode (``grad``, ``value_and_grad``, ``vjp``) runs the function once on
-:class:`~histbp.autodiff.reverse.ReverseTracer` inputs, recording a tape, then
+:class:`~histbp.autodiff.ReverseTracer` inputs, recording a tape, then
 sweeps the tape backwards once per cotangent: the gradient of a scalar costs a small
 constant times the function itself, whatever the number of inputs (Linnainmaa
 1970). Forward mode (``jvp``) runs the function on
-:class:`~histbp.autodiff.dual.Dual` inputs and yields one directional derivative
+:class:`~histbp.autodiff.Dual` inputs and yields one directional derivative
 per run. ``jacobian`` builds a full Jacobian either way: one VJP per output
 component, or one JVP per input component.
 
 Derivatives are first order only: calling one of these inside a function being
-differentiated raises :class:`~histbp.autodiff.errors.NestedDifferentiationError`
+differentiated raises :class:`~histbp.autodiff.NestedDifferentiationError`
 (:func:`tracing` keeps the per-thread record of the differentiation under way).
 
 Complex numbers follow HIPS autograd's convention (see
-:mod:`histbp.autodiff.rules.complex`): for a complex input ``z = x + iy`` of a
+:mod:`histbp.autodiff._rules.complex`): for a complex input ``z = x + iy`` of a
 real-valued ``f``, ``grad(f)(z) = df/dx - i df/dy``, which is ``f'(z)`` for a
 holomorphic ``f``; a real input whose computation passes through complex
 intermediates gets the real gradient. ``grad`` refuses a complex-valued output
@@ -32,24 +32,31 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_callable
-from histbp.autodiff import fastpath
-from histbp.autodiff.arguments import (
+from histbp._validation import check_callable, check_choice, check_int_or_int_tuple
+from histbp.autodiff import _fastpath  # noqa: F401  (installs the fast paths)
+from histbp.autodiff._arguments import (
     as_input,
     as_output,
-    check_argnum,
     finalize,
     lift_output,
     normalize_argnum,
     refuse_traced,
 )
-from histbp.autodiff.dual import Dual
-from histbp.autodiff.errors import NestedDifferentiationError
-from histbp.autodiff.reverse import ReverseTracer
-from histbp.autodiff.tape import Tape
-from histbp.autodiff.tracer import is_complex
+from histbp.autodiff._dual import Dual
+from histbp.autodiff._errors import NestedDifferentiationError
+from histbp.autodiff._reverse import ReverseTracer
+from histbp.autodiff._tape import Tape, backward_pass
+from histbp.autodiff._tracer import is_complex
 
-__all__ = ["grad", "jacobian", "jvp", "tracing", "value_and_grad", "vjp"]
+__all__ = [
+    "accumulate_jacobian",
+    "grad",
+    "jacobian",
+    "jvp",
+    "tracing",
+    "value_and_grad",
+    "vjp",
+]
 
 _state = threading.local()
 
@@ -61,7 +68,7 @@ def tracing(who: str) -> Iterator[None]:
     One differentiation at a time per thread: calling ``grad``, ``vjp``,
     ``jvp`` or ``jacobian`` while another is tracing (``grad(grad(f))``, a
     ``jvp`` inside a ``grad``) would mix two tapes, so it raises
-    :class:`~histbp.autodiff.errors.NestedDifferentiationError`. Separate
+    :class:`~histbp.autodiff.NestedDifferentiationError`. Separate
     threads may differentiate independently.
     """
     active = getattr(_state, "active", None)
@@ -105,16 +112,10 @@ def _trace(
 
 
 def _backward(tape: Tape, out: Any, seed: Any, n_leaves: int, keep: bool) -> list[Any]:
-    """Cotangents of the leaves, or ``None`` each if ``out`` is not traced.
-
-    The sweep is :meth:`Tape.backward <histbp.autodiff.tape.Tape.backward>`, or
-    its specialised copy when the fast paths recorded the tape.
-    """
+    """The leaves' cotangents by :func:`backward_pass`; ``None`` each if untraced."""
     if not (isinstance(out, ReverseTracer) and out.tape is tape):
         return [None] * n_leaves
-    if fastpath.is_installed():
-        return fastpath.backward(tape, out.idx, seed, n_leaves, keep)
-    return tape.backward(out.idx, seed, n_leaves, keep)
+    return backward_pass(tape, out.idx, seed, n_leaves, keep)
 
 
 def value_and_grad(
@@ -152,7 +153,7 @@ def value_and_grad(
         If called inside a function being differentiated.
     """
     check_callable(f, "f")
-    check_argnum(argnum)
+    check_int_or_int_tuple(argnum, "argnum")
 
     @functools.wraps(f)
     def value_and_grad_f(*args: Any, **kwargs: Any) -> tuple[Any, Any]:
@@ -381,11 +382,10 @@ def jacobian(
         If called inside a function being differentiated.
     """
     check_callable(f, "f")
-    if mode not in ("reverse", "forward"):
-        raise ValueError(f"unknown jacobian mode {mode!r}: use 'reverse' or 'forward'")
+    check_choice(mode, "mode", ("reverse", "forward"))
     if isinstance(argnum, tuple):
         raise TypeError("jacobian takes a single int argnum, not a tuple")
-    check_argnum(argnum)
+    check_int_or_int_tuple(argnum, "argnum")
 
     @functools.wraps(f)
     def jacobian_f(*args: Any, **kwargs: Any) -> np.ndarray:
@@ -399,28 +399,66 @@ def jacobian(
         def f_of_x(z: Any) -> Any:
             return f(*args[:n], z, *args[n + 1 :], **kwargs)
 
-        in_shape = np.shape(x)
-        if mode == "reverse":
-            value, vjp_fn = vjp(f_of_x, x)
-            _check_real_output(value)
-            out_shape = np.shape(value)
-            jac = np.empty(out_shape + in_shape)
-            for i in np.ndindex(out_shape):
-                cotangent = np.zeros(out_shape)
-                cotangent[i] = 1.0
-                jac[i] = vjp_fn(cotangent)[0]
-            return jac
-        jac = None
-        for j in np.ndindex(in_shape):
-            direction = np.zeros(in_shape)
-            direction[j] = 1.0
-            value, column = jvp(f_of_x, (x,), (direction,))
-            _check_real_output(value)
-            if jac is None:
-                jac = np.empty(np.shape(value) + in_shape)
-            jac[(..., *j)] = column
-        if jac is None:  # an input without entries: no column to compute
-            jac = np.empty(np.shape(as_output(f_of_x(x), "jacobian")) + in_shape)
-        return jac
+        return accumulate_jacobian(f_of_x, x, mode)
 
     return jacobian_f
+
+
+def accumulate_jacobian(
+    f: Callable[[Any], Any], x: Any, mode: str = "reverse"
+) -> np.ndarray:
+    """The Jacobian of ``f`` at ``x``, by backward sweeps or by forward passes.
+
+    Reverse accumulation records ``f`` once and sweeps the tape backwards once
+    per output component, each sweep giving one row of the Jacobian (the
+    derivatives of that output with respect to every input). Forward
+    accumulation runs ``f`` once per input component with a unit tangent, each
+    run giving one column. The two give the same matrix; they differ in cost
+    when the numbers of inputs and outputs differ.
+
+    Parameters
+    ----------
+    f
+        Function of one real argument (a float or an array) returning a real
+        float or array.
+    x
+        The point: a Python float or a float ndarray (as checked by
+        :func:`jacobian`).
+    mode
+        ``"reverse"`` (one sweep per output) or ``"forward"`` (one pass per
+        input).
+
+    Returns
+    -------
+    ndarray
+        Shape ``output.shape + x.shape``, entries ``d output[i] / d x[j]``.
+
+    Raises
+    ------
+    TypeError
+        If ``f`` returns a complex value.
+    """
+    check_choice(mode, "mode", ("reverse", "forward"))
+    in_shape = np.shape(x)
+    if mode == "reverse":
+        value, vjp_fn = vjp(f, x)
+        _check_real_output(value)
+        out_shape = np.shape(value)
+        jac = np.empty(out_shape + in_shape)
+        for i in np.ndindex(out_shape):  # one backward sweep per output: a row
+            cotangent = np.zeros(out_shape)
+            cotangent[i] = 1.0
+            jac[i] = vjp_fn(cotangent)[0]
+        return jac
+    jac = None
+    for j in np.ndindex(in_shape):  # one forward pass per input: a column
+        direction = np.zeros(in_shape)
+        direction[j] = 1.0
+        value, column = jvp(f, (x,), (direction,))
+        _check_real_output(value)
+        if jac is None:
+            jac = np.empty(np.shape(value) + in_shape)
+        jac[(..., *j)] = column
+    if jac is None:  # an input without entries: no column to compute
+        jac = np.empty(np.shape(as_output(f(x), "jacobian")) + in_shape)
+    return jac

@@ -1,19 +1,19 @@
 """Reverse mode's tracer: every operation on it becomes a node of a tape.
 
-:class:`ReverseTracer` is a :class:`~histbp.autodiff.tracer.Tracer` whose
+:class:`ReverseTracer` is a :class:`~histbp.autodiff.Tracer` whose
 ``_apply`` evaluates a primitive on plain values and records one node on the
-:class:`~histbp.autodiff.tape.Tape`: the indices of its traced operands (the
+:class:`~histbp.autodiff._tape.Tape`: the indices of its traced operands (the
 parents) and a cotangent rule that applies the primitive's VJP rule for each of
 them. Operands that are constants get no rule and no cotangent is ever computed
 for them. Two adjustments are made here, once for every rule:
 
 * an operand that broadcasting stretched gets its cotangent summed back to its
-  shape (:func:`~histbp.autodiff.broadcasting.unbroadcast`);
+  shape (:func:`~histbp.autodiff._broadcasting.unbroadcast`);
 * a real operand of a complex-valued operation gets the real part of its
-  cotangent (HIPS autograd's convention, :mod:`histbp.autodiff.rules.complex`).
+  cotangent (HIPS autograd's convention, :mod:`histbp.autodiff._rules.complex`).
 
-This is the generic path, written to be read with :mod:`histbp.autodiff.tape`.
-:mod:`histbp.autodiff.fastpath` replaces ``_apply`` and the arithmetic operators
+This is the generic path, written to be read with :mod:`histbp.autodiff._tape`.
+:mod:`histbp.autodiff._fastpath` replaces ``_apply`` and the arithmetic operators
 with faster versions recording the same derivatives.
 """
 
@@ -23,14 +23,20 @@ from typing import Any
 
 import numpy as np
 
-import histbp.autodiff.rules  # noqa: F401  (registers every primitive)
-from histbp.autodiff.broadcasting import unbroadcast
-from histbp.autodiff.errors import EscapedTracerError, NestedDifferentiationError
-from histbp.autodiff.registry import Primitive, unsupported
-from histbp.autodiff.tape import Tape
-from histbp.autodiff.tracer import Tracer, check_complex, is_complex, lift
+import histbp.autodiff._rules  # noqa: F401  (registers every primitive)
+from histbp.autodiff._broadcasting import unbroadcast
+from histbp.autodiff._errors import EscapedTracerError, NestedDifferentiationError
+from histbp.autodiff._registry import Primitive, unsupported
+from histbp.autodiff._tape import Tape
+from histbp.autodiff._tracer import (
+    Tracer,
+    check_complex,
+    is_complex,
+    lift,
+    plain_result,
+)
 
-__all__ = ["ReverseTracer", "operands", "plain_result", "record"]
+__all__ = ["ReverseTracer", "operands", "record", "shape_of"]
 
 
 def operand_vjps(g, rules, ans, values, kwargs, shapes, reals) -> tuple[Any, ...]:
@@ -72,7 +78,8 @@ def sequence_vjps(g, rule, ans, values, kwargs, wanted, reals) -> tuple[Any, ...
     return tuple(out)
 
 
-def _shape(x: Any) -> tuple[int, ...]:
+def shape_of(x: Any) -> tuple[int, ...]:
+    """The shape of an array or a number (``()``), quickly for an ndarray."""
     return x.shape if type(x) is np.ndarray else np.shape(x)
 
 
@@ -125,15 +132,6 @@ def operands(
     return tape, args, values, traced
 
 
-def plain_result(ans: Any) -> Any:
-    """A numpy float64 or complex128 scalar as a Python float or complex."""
-    if type(ans) is np.float64:
-        return float(ans)
-    if type(ans) is np.complex128:
-        return complex(ans)
-    return ans
-
-
 def record(
     prim: Primitive,
     tape: Tape | None,
@@ -152,10 +150,10 @@ def record(
     if not diff:
         return ans
     complex_ = check_complex(prim, ans, [values[i] for i in diff])
-    out_shape = _shape(ans)
+    out_shape = shape_of(ans)
     shapes, reals = [], []
     for i in diff:
-        shape = _shape(values[i])
+        shape = shape_of(values[i])
         stretched = prim.broadcasting and shape != out_shape
         shapes.append(shape if stretched else None)
         reals.append(complex_ and not is_complex(values[i]))

@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.floatops import div
-from histbp.autodiff.registry import defprimitive
+from histbp.autodiff._floatops import div
+from histbp.autodiff._registry import defprimitive
 
 __all__: list[str] = []
 
@@ -214,18 +214,22 @@ defprimitive(np.var, (_var_vjp,), (_var_jvp,), kwargs=_VAR_KWARGS)
 defprimitive(np.std, (_std_vjp,), (_std_jvp,), kwargs=_VAR_KWARGS)
 
 
-def _along(x: Any, axis: Any) -> tuple[np.ndarray, int]:
-    """``x`` as numpy's ``cumprod`` sees it (flattened for ``axis=None``), its axis."""
+def _axis_first(x: Any, axis: Any, *arrays: Any) -> tuple[np.ndarray, int, list]:
+    """``x`` as numpy's ``cumprod`` sees it, ``arrays`` shaped like it, axis first.
+
+    ``x`` is flattened for ``axis=None``; returns it and ``arrays`` (reshaped to
+    its shape) with the product's axis moved to the front, and that axis.
+    """
     if axis is None:
-        return np.ravel(x), 0
-    return np.asarray(x), int(axis) % max(np.ndim(x), 1)
+        a, ax = np.ravel(x), 0
+    else:
+        a, ax = np.asarray(x), int(axis) % max(np.ndim(x), 1)
+    moved = [np.moveaxis(np.reshape(v, a.shape), ax, 0) for v in arrays]
+    return np.moveaxis(a, ax, 0), ax, moved
 
 
 def _cumprod_vjp(g, ans, x, axis=None, dtype=None, out=None):
-    a, ax = _along(x, axis)
-    g = np.moveaxis(np.reshape(g, a.shape), ax, 0)
-    y = np.moveaxis(np.reshape(ans, a.shape), ax, 0)
-    a = np.moveaxis(a, ax, 0)
+    a, ax, (g, y) = _axis_first(x, axis, g, ans)
     if a.size == 0:
         gx = np.zeros(a.shape)
     elif np.all(a != 0.0):  # sum over k >= j of g[k] y[k], divided by x[j]
@@ -243,10 +247,7 @@ def _cumprod_vjp(g, ans, x, axis=None, dtype=None, out=None):
 
 
 def _cumprod_jvp(t, ans, x, axis=None, dtype=None, out=None):
-    a, ax = _along(x, axis)
-    tt = np.moveaxis(np.reshape(t, a.shape), ax, 0)
-    y = np.moveaxis(np.reshape(ans, a.shape), ax, 0)
-    a = np.moveaxis(a, ax, 0)
+    a, ax, (tt, y) = _axis_first(x, axis, t, ans)
     if a.size == 0:
         dy = np.zeros(a.shape)
     elif np.all(a != 0.0):

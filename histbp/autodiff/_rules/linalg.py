@@ -4,11 +4,11 @@ For ``C = A @ B`` the VJPs are ``G @ B.T`` and ``A.T @ G``: the backward pass of
 a layer costs two matrix products, the forward one. ``matmul`` promotes a 1-D
 operand to a row (left) or column (right) and broadcasts leading "batch" axes; the
 rules undo both. ``dot`` with an operand of more than two dimensions is a
-contraction and uses the rules of :mod:`~histbp.autodiff.rules.contractions`.
+contraction and uses the rules of :mod:`~histbp.autodiff._rules.contractions`.
 Products are bilinear, so their JVPs are the product with one
 factor replaced by its tangent. ``outer`` flattens its operands first, as numpy.
 
-(``numpy.linalg.norm`` has its rules in :mod:`~histbp.autodiff.rules.norms`.)
+(``numpy.linalg.norm`` has its rules in :mod:`~histbp.autodiff._rules.norms`.)
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.broadcasting import unbroadcast
-from histbp.autodiff.registry import defprimitive
-from histbp.autodiff.rules.contractions import DOT_RULES
+from histbp.autodiff._broadcasting import unbroadcast
+from histbp.autodiff._registry import defprimitive
+from histbp.autodiff._rules.contractions import DOT_RULES
 
 __all__: list[str] = []
 

@@ -52,10 +52,10 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.broadcasting import unbroadcast
-from histbp.autodiff.registry import defcomposite, defprimitive, unsupported
-from histbp.autodiff.rules.reductions import _others
-from histbp.autodiff.tracer import raw
+from histbp.autodiff._broadcasting import unbroadcast
+from histbp.autodiff._registry import defcomposite, defprimitive, unsupported
+from histbp.autodiff._rules.reductions import _others
+from histbp.autodiff._tracer import raw
 
 __all__: list[str] = []
 

@@ -5,7 +5,7 @@ Two adjustments are made before a primitive is applied to traced values:
 * keyword arguments left at their default values (``np.vstack(xs, dtype=None)``,
   ``np.sum(x, out=None)``, ``np.exp(x, casting="same_kind")``) are dropped, so
   that they need no rule; a keyword without a rule at any other value still
-  raises :class:`~histbp.autodiff.errors.UnsupportedOperationError`;
+  raises :class:`~histbp.autodiff.UnsupportedOperationError`;
 * the call of a sequence primitive (``np.stack(arrays, -1)``) is split into its
   arrays and its named arguments.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from histbp.autodiff.registry import Primitive
+from histbp.autodiff._registry import Primitive
 
 __all__ = ["checked_kwargs", "sequence_arguments"]
 
@@ -30,7 +30,7 @@ def checked_kwargs(prim: Primitive, func: Any, kwargs: dict) -> dict:
     ``np.vstack(xs, dtype=None)`` or ``np.sum(x, out=None)`` name a keyword the
     rules do not handle, but at the value that means "not given": such keywords
     are dropped. Any other keyword without a rule raises
-    :class:`~histbp.autodiff.errors.UnsupportedOperationError`.
+    :class:`~histbp.autodiff.UnsupportedOperationError`.
     """
     allowed = prim.kwargs
     if allowed is None or all(k in allowed for k in kwargs):

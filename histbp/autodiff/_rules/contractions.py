@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.registry import defprimitive, unsupported
+from histbp.autodiff._registry import defprimitive, unsupported
 
 __all__: list[str] = []
 
@@ -249,35 +249,31 @@ DOT_RULES = _pair_rules(_dot_subscripts, np.dot)
 # -- kron ------------------------------------------------------------------------------
 
 
-def _kron_blocks(a: Any, b: Any) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """``a``'s and ``b``'s shapes padded with leading 1s to a common length."""
+def _kron_vjp(g: Any, a: Any, b: Any, first: bool) -> Any:
+    """The cotangent of ``a`` (``first``) or of ``b`` in ``kron(a, b)``.
+
+    ``g`` is cut into blocks, one per entry of ``a``, each of ``b``'s shape (both
+    shapes padded with leading 1s to a common length); each block is contracted
+    with ``b`` for ``a``'s entry, and the blocks are summed with weights ``a`` for
+    ``b``'s cotangent.
+    """
     sa, sb = np.shape(a), np.shape(b)
     n = max(len(sa), len(sb))
-    return (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
-
-
-def _kron_vjp_a(g, ans, a, b):
-    sa, sb = _kron_blocks(a, b)
-    n = len(sa)
+    sa, sb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
     blocks = np.reshape(g, [m for pair in zip(sa, sb, strict=True) for m in pair])
+    mine, other, other_shape = (a, b, sb) if first else (b, a, sa)
+    summed = range(1, 2 * n, 2) if first else range(0, 2 * n, 2)
     r = np.tensordot(
-        blocks, np.reshape(b, sb), axes=(list(range(1, 2 * n, 2)), list(range(n)))
+        blocks, np.reshape(other, other_shape), axes=(list(summed), list(range(n)))
     )
-    return _like(np.reshape(r, np.shape(a)), a)
-
-
-def _kron_vjp_b(g, ans, a, b):
-    sa, sb = _kron_blocks(a, b)
-    n = len(sa)
-    blocks = np.reshape(g, [m for pair in zip(sa, sb, strict=True) for m in pair])
-    r = np.tensordot(
-        blocks, np.reshape(a, sa), axes=(list(range(0, 2 * n, 2)), list(range(n)))
-    )
-    return _like(np.reshape(r, np.shape(b)), b)
+    return _like(np.reshape(r, np.shape(mine)), mine)
 
 
 defprimitive(
     np.kron,
-    (_kron_vjp_a, _kron_vjp_b),
+    (
+        lambda g, ans, a, b: _kron_vjp(g, a, b, first=True),
+        lambda g, ans, a, b: _kron_vjp(g, a, b, first=False),
+    ),
     (lambda t, ans, a, b: np.kron(t, b), lambda t, ans, a, b: np.kron(a, t)),
 )

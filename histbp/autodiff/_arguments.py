@@ -7,7 +7,7 @@ fast scalar path and gets a Python float derivative (a Python complex a Python
 complex); an array input gets an array of its shape and dtype (a 0-d array gets
 a 0-d array). A traced value passed in means a derivative was asked for inside
 a function being differentiated, which raises
-:class:`~histbp.autodiff.errors.NestedDifferentiationError`.
+:class:`~histbp.autodiff.NestedDifferentiationError`.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.errors import NestedDifferentiationError
-from histbp.autodiff.tracer import Tracer, is_complex, lift
+from histbp._validation import as_position, check_int_or_int_tuple
+from histbp.autodiff._errors import NestedDifferentiationError
+from histbp.autodiff._tracer import Tracer, is_complex, lift
 
 __all__ = [
     "as_input",
     "as_output",
-    "check_argnum",
     "finalize",
     "lift_output",
     "normalize_argnum",
@@ -31,37 +31,19 @@ __all__ = [
 ]
 
 
-def check_argnum(argnum: Any) -> None:
-    """Raise ``TypeError`` unless ``argnum`` is an int or a non-empty int tuple."""
-    nums = argnum if isinstance(argnum, tuple) else (argnum,)
-    if not nums:
-        raise ValueError("argnum is an empty tuple: name at least one argument")
-    for n in nums:
-        if isinstance(n, bool) or not isinstance(n, int | np.integer):
-            raise TypeError(
-                "argnum must be an int or a tuple of ints, got "
-                f"{type(n).__name__} {n!r}"
-            )
-
-
 def normalize_argnum(argnum: Any, nargs: int) -> tuple[tuple[int, ...], bool]:
     """Return the argument positions (non-negative) and whether one was asked.
 
     Raises
     ------
+    TypeError
+        If ``argnum`` is not an int or a non-empty tuple of ints.
     ValueError
         If a position is out of range for ``nargs`` positional arguments.
     """
-    check_argnum(argnum)
-    single = not isinstance(argnum, tuple)
-    nums = (argnum,) if single else argnum
-    for n in nums:
-        if not -nargs <= n < nargs:
-            raise ValueError(
-                f"argnum {n} is out of range: the function was called with "
-                f"{nargs} positional argument(s)"
-            )
-    return tuple(int(n) % nargs for n in nums), single
+    nums, single = check_int_or_int_tuple(argnum, "argnum")
+    called = f"the function was called with {nargs} positional argument(s)"
+    return tuple(as_position(n, nargs, "argnum", called) for n in nums), single
 
 
 def refuse_traced(x: Any, where: str) -> None:
@@ -141,7 +123,7 @@ def lift_output(out: Any) -> Any:
     """A function's output, with an object array of traced values joined into one.
 
     ``return np.array([x, y])`` of traced ``x``, ``y`` returns an object array
-    (see :func:`~histbp.autodiff.tracer.lift`).
+    (see :func:`~histbp.autodiff._tracer.lift`).
     """
     if type(out) is np.ndarray and out.dtype.kind == "O":
         return lift(out)

@@ -3,7 +3,7 @@
 Casting ``float32 -> float64`` or back changes only the precision of each entry,
 so its derivative is the identity: the VJP casts the cotangent back to the
 operand's type, the JVP casts the tangent forward. Casts that would drop the
-derivative raise :class:`~histbp.autodiff.errors.UnsupportedOperationError`
+derivative raise :class:`~histbp.autodiff.UnsupportedOperationError`
 naming the target: to an integer or boolean type (the result is piecewise
 constant; use ``numpy.round`` or a comparison, which return plain values, to make
 that explicit) and from complex to real (which discards the imaginary part; use
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.registry import defcomplex, defprimitive, unsupported
+from histbp.autodiff._registry import defcomplex, defprimitive, unsupported
 
 __all__: list[str] = []
 

@@ -1,4 +1,4 @@
-"""Derivative rules, registered in :data:`histbp.autodiff.registry.REGISTRY`.
+"""Derivative rules, registered in :data:`histbp.autodiff._registry.REGISTRY`.
 
 Importing this package registers every primitive: elementwise ufuncs, matrix
 products and norms, reductions, shape and indexing operations, the joining of
@@ -9,7 +9,7 @@ selections (take, sort, select, split); the complex-valued functions and the lis
 of rules that hold for complex values; and the ``.astype`` cast.
 """
 
-from histbp.autodiff.rules import (
+from histbp.autodiff._rules import (
     casting,
     complex,
     contractions,

@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.broadcasting import unbroadcast
-from histbp.autodiff.registry import defprimitive, unsupported
+from histbp.autodiff._broadcasting import unbroadcast
+from histbp.autodiff._registry import defprimitive, unsupported
 
 __all__: list[str] = []
 

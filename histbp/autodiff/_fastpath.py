@@ -1,11 +1,11 @@
 """Hot paths of reverse mode: the generic engine, specialised for speed.
 
-:mod:`histbp.autodiff.tape` and :mod:`histbp.autodiff.reverse` are the engine as
+:mod:`histbp.autodiff._tape` and :mod:`histbp.autodiff._reverse` are the engine as
 it is best read: every node has a tuple of parents and a rule returning a tuple
 of cotangents, each built by one generic function. Most nodes of real programs
 are simpler than that, and the generic form costs several times the arithmetic
 on scalars. This module records the same derivatives in compact forms, and
-sweeps them with a specialised copy of :meth:`~histbp.autodiff.tape.Tape.backward`:
+:func:`~histbp.autodiff.backward_pass` sweeps them like the others:
 
 * a node with one traced operand, not broadcast, without keyword arguments:
   the primitive's VJP rule itself is the node's rule, its parent a plain ``int``
@@ -19,7 +19,7 @@ sweeps them with a specialised copy of :meth:`~histbp.autodiff.tape.Tape.backwar
 
 Anything else (broadcasting, keywords, complex values, sequences) is recorded by
 the generic path. :func:`install` puts the fast versions on
-:class:`~histbp.autodiff.reverse.ReverseTracer` (done on import);
+:class:`~histbp.autodiff.ReverseTracer` (done on import);
 :func:`generic_only` removes them for a block, which is how the tests hold both
 paths to the same gradients.
 """
@@ -33,20 +33,20 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.floatops import div, pow_
-from histbp.autodiff.registry import REGISTRY, Primitive
-from histbp.autodiff.reverse import ReverseTracer, _mismatch, record
-from histbp.autodiff.tape import Tape
-from histbp.autodiff.tracer import Tracer, is_complex
+from histbp.autodiff._floatops import div, pow_
+from histbp.autodiff._registry import REGISTRY, Primitive
+from histbp.autodiff._reverse import (
+    ReverseTracer,
+    operands,
+    record,
+    shape_of,
+)
+from histbp.autodiff._tracer import Tracer, is_complex, plain_result
 
-__all__ = ["backward", "generic_only", "install", "is_installed"]
+__all__ = ["generic_only", "install", "is_installed"]
 
 _GENERIC = {"_apply": ReverseTracer._apply}
 _FAST: dict[str, Any] = {}
-
-
-def _shape(x: Any) -> tuple[int, ...]:
-    return x.shape if type(x) is np.ndarray else np.shape(x)
 
 
 def _one_kw(g: Any, rule, ans, values, kwargs) -> Any:
@@ -56,25 +56,8 @@ def _one_kw(g: Any, rule, ans, values, kwargs) -> Any:
 
 def _apply(self: ReverseTracer, prim: Primitive, args: tuple, kwargs: dict) -> Any:
     """``ReverseTracer._apply``, recording compact nodes where it can."""
-    tape = None
-    values = list(args)
-    traced = []
-    for i, a in enumerate(args):
-        if type(a) is ReverseTracer:
-            if tape is None:
-                tape = a.tape
-            elif a.tape is not tape:
-                raise _mismatch(a)
-            values[i] = a.value
-            traced.append(i)
-        elif isinstance(a, Tracer) or (type(a) is np.ndarray and a.dtype.kind == "O"):
-            return _GENERIC["_apply"](self, prim, args, kwargs)
-    for v in kwargs.values():
-        if isinstance(v, Tracer):
-            return _GENERIC["_apply"](self, prim, args, kwargs)
-    ans = prim.fun(*values, **kwargs)
-    if type(ans) is np.float64:
-        ans = float(ans)
+    tape, args, values, traced = operands(prim, args, kwargs)
+    ans = plain_result(prim.fun(*values, **kwargs))
     vjps = prim.vjps
     diff = [i for i in traced if i < len(vjps) and vjps[i] is not None]
     if not diff:
@@ -83,10 +66,9 @@ def _apply(self: ReverseTracer, prim: Primitive, args: tuple, kwargs: dict) -> A
     for i in diff:
         generic = generic or is_complex(values[i])
     if not generic and prim.broadcasting and type(ans) is not float:
-        out_shape = _shape(ans)
-        generic = any(_shape(values[i]) != out_shape for i in diff)
+        out_shape = shape_of(ans)
+        generic = any(shape_of(values[i]) != out_shape for i in diff)
     if generic:
-        ans = ans if type(ans) is not np.complex128 else complex(ans)
         return record(prim, tape, args, values, kwargs, traced, ans)
     if len(diff) == 1:
         i = diff[0]
@@ -99,45 +81,6 @@ def _apply(self: ReverseTracer, prim: Primitive, args: tuple, kwargs: dict) -> A
     else:
         return record(prim, tape, args, values, kwargs, traced, ans)
     return ReverseTracer(ans, tape.record(*node), tape)
-
-
-def backward(
-    tape: Tape, out: int, seed: Any, n_leaves: int, keep: bool = True
-) -> list[Any]:
-    """:meth:`Tape.backward <histbp.autodiff.tape.Tape.backward>` for compact nodes too.
-
-    The same loop, with the cases of an ``int`` parent (rule returning one
-    cotangent) and of two parents unrolled; a tuple of parents is handled as in
-    the generic loop.
-    """
-    fns, parents, data = tape.fns, tape.parents, tape.data
-    cts: list[Any] = [None] * (out + 1)
-    cts[out] = seed
-    for i in range(out, n_leaves - 1, -1):
-        g = cts[i]
-        if g is None:
-            continue
-        cts[i] = None
-        p = parents[i]
-        saved = data[i]
-        if not keep:
-            data[i] = None
-        if type(p) is int:
-            gp = fns[i](g, *saved)
-            c = cts[p]
-            cts[p] = gp if c is None else c + gp
-        elif len(p) == 2:
-            a, b = p
-            ga, gb = fns[i](g, *saved)
-            c = cts[a]
-            cts[a] = ga if c is None else c + ga
-            c = cts[b]
-            cts[b] = gb if c is None else c + gb
-        else:
-            for j, gj in zip(p, fns[i](g, *saved), strict=True):
-                c = cts[j]
-                cts[j] = gj if c is None else c + gj
-    return cts[:n_leaves]
 
 
 def _neg(self: ReverseTracer) -> Any:

@@ -4,13 +4,13 @@ A :class:`Tracer` wraps a float or an ndarray in ``value``. It implements numpy'
 dispatch protocols, ``__array_ufunc__`` for ufuncs and ``__array_function__`` for
 functions such as ``np.sum`` or ``np.where``, and Python's operators, so that user
 code written for arrays runs unchanged on it. Every such call is routed to the
-registry (:mod:`histbp.autodiff.registry`) and then to ``_apply``, which each mode
-defines: reverse mode (:class:`~histbp.autodiff.reverse.ReverseTracer`) records the call
-on a tape, forward mode (:class:`~histbp.autodiff.dual.Dual`) pushes a tangent
+registry (:mod:`histbp.autodiff._registry`) and then to ``_apply``, which each mode
+defines: reverse mode (:class:`~histbp.autodiff.ReverseTracer`) records the call
+on a tape, forward mode (:class:`~histbp.autodiff.Dual`) pushes a tangent
 through it. Anything without a derivative rule raises
-:class:`~histbp.autodiff.errors.UnsupportedOperationError` naming it, and
+:class:`~histbp.autodiff.UnsupportedOperationError` naming it, and
 conversions to a plain number or a numeric array raise
-:class:`~histbp.autodiff.errors.TracerConversionError` rather than silently drop
+:class:`~histbp.autodiff.TracerConversionError` rather than silently drop
 the derivative.
 
 Arrays built from lists of traced values (``np.array([x, y])``, ``np.r_[x, y]``,
@@ -26,23 +26,23 @@ attribute (numpy's ``mean`` of an object array relies on that).
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.errors import TracerConversionError
-from histbp.autodiff.keywords import checked_kwargs, sequence_arguments
-from histbp.autodiff.registry import (
+from histbp.autodiff._errors import TracerConversionError
+from histbp.autodiff._keywords import checked_kwargs, sequence_arguments
+from histbp.autodiff._registry import (
     COMPLEX_SAFE,
     REGISTRY,
     Primitive,
     lookup,
     unsupported,
 )
-from histbp.autodiff.rules.casting import astype as _astype
+from histbp.autodiff._rules.casting import astype as _astype
 
-__all__ = ["Tracer", "check_complex", "is_complex", "lift", "raw"]
+__all__ = ["Tracer", "check_complex", "is_complex", "lift", "plain_result", "raw"]
 
 _INPLACE = "writing into an existing array (out=..., or an in-place operator, +=)"
 
@@ -78,6 +78,15 @@ def check_complex(prim: Primitive, ans: Any, values: Any) -> bool:
     return True
 
 
+def plain_result(ans: Any) -> Any:
+    """A numpy float64 or complex128 scalar as a Python float or complex."""
+    if type(ans) is np.float64:
+        return float(ans)
+    if type(ans) is np.complex128:
+        return complex(ans)
+    return ans
+
+
 def lift(array: np.ndarray) -> Any:
     """Join an ``object`` array of traced and plain numbers into one traced array.
 
@@ -96,6 +105,17 @@ def _shape_arg(args: tuple[Any, ...]) -> Any:
     if len(args) == 1 and not isinstance(args[0], int | np.integer):
         return args[0]
     return args
+
+
+def _method(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The array method ``x.name(...)``, calling ``numpy.name(x, ...)``."""
+
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return func(self, *args, **kwargs)
+
+    method.__name__ = func.__name__
+    method.__doc__ = f"As ``numpy.{func.__name__}``."
+    return method
 
 
 class Tracer:
@@ -277,29 +297,13 @@ class Tracer:
             "item assignment (x[...] = ...)", "changing a traced array in place"
         )
 
-    def sum(self, *args: Any, **kwargs: Any) -> Any:
-        """Sum, as ``numpy.sum``."""
-        return np.sum(self, *args, **kwargs)
-
-    def mean(self, *args: Any, **kwargs: Any) -> Any:
-        """Mean, as ``numpy.mean``."""
-        return np.mean(self, *args, **kwargs)
-
-    def max(self, *args: Any, **kwargs: Any) -> Any:
-        """Maximum, as ``numpy.max``."""
-        return np.max(self, *args, **kwargs)
-
-    def min(self, *args: Any, **kwargs: Any) -> Any:
-        """Minimum, as ``numpy.min``."""
-        return np.min(self, *args, **kwargs)
-
-    def prod(self, *args: Any, **kwargs: Any) -> Any:
-        """Product, as ``numpy.prod``."""
-        return np.prod(self, *args, **kwargs)
-
-    def clip(self, *args: Any, **kwargs: Any) -> Any:
-        """Limit the values to ``[min, max]``, as ``numpy.clip``."""
-        return np.clip(self, *args, **kwargs)
+    # ``x.sum(axis=0)`` and the like: numpy's functions, called as methods.
+    sum = _method(np.sum)
+    mean = _method(np.mean)
+    max = _method(np.max)
+    min = _method(np.min)
+    prod = _method(np.prod)
+    clip = _method(np.clip)
 
     def astype(
         self,

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.registry import defprimitive
-from histbp.autodiff.tracer import Tracer
+from histbp.autodiff._registry import defprimitive
+from histbp.autodiff._tracer import Tracer
 
 __all__ = ["sigmoid"]
 

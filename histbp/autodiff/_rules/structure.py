@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.registry import defprimitive
+from histbp.autodiff._registry import defprimitive
 
 __all__: list[str] = []
 
