@@ -25,11 +25,43 @@ Amari (1977) [amari1977]; Werbos (1982) [werbos1982]; Parker (1985) [parker1985]
 LeCun (1985) [lecun1985]; Schmidhuber (1993) [schmidhuber1993habilitation].
 """
 
-from histbp.nets.backprop import backprop
-from histbp.nets.chain_rule import chain_rule_gradients
-from histbp.nets.errors import NotFittedError
-from histbp.nets.gmdh import GMDH, GMDHUnit
-from histbp.nets.gradient import NetworkGradient
+from histbp.nets._backprop import (
+    TrainingResult,
+    backprop,
+    chain_rule_gradients,
+    train_mlp,
+)
+from histbp.nets._gmdh import GMDH, GMDHUnit, NotFittedError, fit_gmdh_layer
+from histbp.nets._layers import NetworkGradient, init_layers, logistic
+from histbp.nets._ordered import OrderedDerivativesResult, ordered_derivatives
+from histbp.nets._rumelhart import (
+    BackpropFitResult,
+    EnsembleFitResult,
+    generalized_delta_rule,
+)
+from histbp.nets._rumelhart_net import (
+    FAMILY_TREES_LAYERS,
+    BackpropEnsemble,
+    BackpropNet,
+    MirrorWeights,
+    family_trees_connections,
+    family_trees_net,
+    mirror_weights,
+    person_features,
+)
+from histbp.nets._sgd_classifier import (
+    SGDClassifierResult,
+    sgd_epoch,
+    train_multilayer_sgd,
+    xor_clusters,
+)
+from histbp.nets._units import (
+    UnitGradient,
+    UnitNetwork,
+    unit_backprop,
+    unit_gradients,
+    units_from_layers,
+)
 from histbp.nets.history_compressor import (
     DeepTimeLagTask,
     HistoryCompressorRun,
@@ -41,43 +73,42 @@ from histbp.nets.history_compressor import (
     train_history_compressor,
     train_plain_bptt,
 )
-from histbp.nets.layers import init_layers
-from histbp.nets.ordered import OrderedDerivatives, ordered_derivatives
-from histbp.nets.sgd_classifier import (
-    SGDClassifierRun,
-    train_multilayer_sgd,
-    xor_clusters,
-)
-from histbp.nets.training import TrainingRun, train_mlp
-from histbp.nets.units import (
-    UnitGradient,
-    UnitNetwork,
-    unit_backprop,
-    unit_gradients,
-    units_from_layers,
-)
 
 __all__ = [
+    "FAMILY_TREES_LAYERS",
     "GMDH",
+    "BackpropEnsemble",
+    "BackpropFitResult",
+    "BackpropNet",
     "DeepTimeLagTask",
+    "EnsembleFitResult",
     "GMDHUnit",
     "HistoryCompressorRun",
+    "MirrorWeights",
     "NetworkGradient",
     "NotFittedError",
-    "OrderedDerivatives",
+    "OrderedDerivativesResult",
     "PlainBPTTRun",
-    "SGDClassifierRun",
-    "TrainingRun",
+    "SGDClassifierResult",
+    "TrainingResult",
     "UnitGradient",
     "UnitNetwork",
     "backprop",
     "chain_rule_gradients",
     "deep_time_lag_task",
+    "family_trees_connections",
+    "family_trees_net",
+    "fit_gmdh_layer",
+    "generalized_delta_rule",
     "init_layers",
     "level_gradient",
+    "logistic",
+    "mirror_weights",
     "one_step_compression",
     "ordered_derivatives",
     "pass_up",
+    "person_features",
+    "sgd_epoch",
     "train_history_compressor",
     "train_mlp",
     "train_multilayer_sgd",

@@ -138,7 +138,7 @@ def nan_gradient(weights, biases, X, D, *, activation):
         ({"epochs": 0}, ValueError, "epochs must be a positive integer"),
         ({"learning_rate": -1.0}, ValueError, "learning_rate must lie"),
         ({"gradient": "backprop"}, TypeError, "gradient must be callable"),
-        ({"hidden": (0,)}, ValueError, "every layer width in sizes must be positive"),
+        ({"hidden": (0,)}, ValueError, r"sizes\[1\] must be a positive integer"),
         ({"gradient": nan_gradient}, ValueError, "non-finite at epoch 0"),
         ({"initial": init_layers((2, 3, 2))}, ValueError, "D has 1 columns but the"),
     ],

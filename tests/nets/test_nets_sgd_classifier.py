@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from histbp.autodiff import grad, sigmoid
-from histbp.nets import SGDClassifierRun, train_multilayer_sgd, xor_clusters
+from histbp.nets import SGDClassifierResult, train_multilayer_sgd, xor_clusters
 
 X_TRAIN, Y_TRAIN = xor_clusters(40, seed=1)
 X_TEST, Y_TEST = xor_clusters(400, seed=101)
@@ -84,7 +84,7 @@ def test_pattern_gradient_matches_a_separate_autodiff_loss():
 
 def test_run_methods():
     run = train_multilayer_sgd(X_TRAIN, Y_TRAIN, epochs=3, seed=0)
-    assert isinstance(run, SGDClassifierRun)
+    assert isinstance(run, SGDClassifierResult)
     z = run.decision_function(X_TEST)
     np.testing.assert_array_equal(run.predict(X_TEST), (z > 0).astype(int))
     with pytest.raises(ValueError, match="X has 3 columns but the network has 2"):
