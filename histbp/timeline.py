@@ -311,7 +311,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("ivakhnenko1965", "ivakhnenko1968", "ivakhnenko1971"),
         "Deep networks of polynomial units grown layer by layer by regression and "
         "pruned on held-out data.",
-        implementations=("histbp.nets.GMDH",),
+        implementations=("histbp.nets.GMDH", "histbp.nets.fit_gmdh_layer"),
     ),
     _entry(
         "tsypkin",
@@ -339,6 +339,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         "learned internal representations.",
         implementations=(
             "histbp.nets.train_multilayer_sgd",
+            "histbp.nets.sgd_epoch",
             "histbp.nets.xor_clusters",
         ),
     ),
@@ -468,6 +469,8 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         date="1985/1986",
         implementations=(
             "histbp.nets.BackpropNet",
+            "histbp.nets.generalized_delta_rule",
+            "histbp.nets.BackpropEnsemble",
             "histbp.nets.mirror_weights",
             "histbp.nets.family_trees_net",
             "histbp.nets.person_features",
