@@ -175,12 +175,13 @@ class _Layered:
         self,
         X: Any,
         Y: Any,
-        sweeps: int,
-        tol: float,
-        until_converged: bool,
-        learning_rate: float | None,
-        momentum: float | None,
-    ) -> SweepLog:
+        sweeps: int = 1000,
+        tol: float = 0.5,
+        until_converged: bool = True,
+        learning_rate: float | None = None,
+        momentum: float | None = None,
+    ) -> tuple[SweepLog, float]:
+        """Check the options of ``fit``, train, and return the log and ``tol``."""
         inputs = self._inputs(X)
         targets = self._targets(Y, inputs.shape[0])
         sweeps = check_positive_int(sweeps, "sweeps")
@@ -200,9 +201,10 @@ class _Layered:
             tol=tol,
             stop=bool(until_converged),
         )
+        patterns = (inputs, targets)
         return run_sweeps(
-            self._weights, self._steps, self._masks, (inputs, targets), options
-        )
+            self._weights, self._steps, self._masks, patterns, options
+        ), tol
 
 
 class BackpropNet(_Layered):
@@ -346,13 +348,15 @@ class BackpropNet(_Layered):
         BackpropFitResult
             Errors per sweep, sweeps made, and sweeps to convergence.
         """
-        log = self._train(X, Y, sweeps, tol, until_converged, learning_rate, momentum)
+        log, tol = self._train(
+            X, Y, sweeps, tol, until_converged, learning_rate, momentum
+        )
         first = int(log.first)
         return BackpropFitResult(
             errors=log.errors,
             max_deviation=log.worst,
             sweeps=log.updates,
-            tol=float(tol),
+            tol=tol,
             sweeps_to_converge=None if first < 0 else first,
             converged=bool(log.worst[-1] < tol),
         )
@@ -409,35 +413,25 @@ class BackpropEnsemble(_Layered):
         """Return ``E`` of every network on the patterns ``X`` with targets ``Y``."""
         return self._error_and_gradient(X, Y)[0]
 
-    def fit(
-        self,
-        X: Any,
-        Y: Any,
-        *,
-        sweeps: int = 1000,
-        tol: float = 0.5,
-        until_converged: bool = True,
-        learning_rate: float | None = None,
-        momentum: float | None = None,
-    ) -> EnsembleFitResult:
+    def fit(self, X: Any, Y: Any, **options: Any) -> EnsembleFitResult:
         """Train every network as :meth:`BackpropNet.fit` would.
 
         With ``until_converged`` a network stops changing once it meets the
         criterion, and the call returns when all have met it or ``sweeps`` have
-        run. The parameters are those of :meth:`BackpropNet.fit`.
+        run. The parameters (keywords only) are those of :meth:`BackpropNet.fit`.
 
         Returns
         -------
         EnsembleFitResult
             Per-network errors and sweeps to convergence.
         """
-        log = self._train(X, Y, sweeps, tol, until_converged, learning_rate, momentum)
+        log, tol = self._train(X, Y, **options)
         return EnsembleFitResult(
             seeds=self.seeds,
             errors=log.errors,
             max_deviation=log.worst,
             sweeps=log.updates,
-            tol=float(tol),
+            tol=tol,
             sweeps_to_converge=log.first,
             converged=log.worst[-1] < tol,
         )

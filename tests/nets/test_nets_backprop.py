@@ -8,7 +8,8 @@ from nets_checks import (
     squared_error,
 )
 
-from histbp.nets import NetworkGradient, backprop, init_layers, train_mlp
+from histbp.autodiff import sigmoid
+from histbp.nets import NetworkGradient, backprop, init_layers, logistic, train_mlp
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
@@ -152,3 +153,13 @@ def test_predict_rejects_wrong_width():
     run = train_mlp(XOR_X, XOR_D, epochs=1)
     with pytest.raises(ValueError, match="X has 3 columns but the network has 2"):
         run.predict(np.zeros((1, 3)))
+
+
+def test_logistic_is_the_one_numpy_logistic():
+    x = np.linspace(-30.0, 30.0, 121)
+    np.testing.assert_allclose(logistic(x), 1.0 / (1.0 + np.exp(-x)), rtol=1e-15)
+    np.testing.assert_allclose(logistic(x), sigmoid(x), rtol=1e-14)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        tails = logistic(np.array([-1e4, -800.0, 800.0, 1e4]))
+    assert np.all((tails > 0.0) & (tails <= 1.0)) and tails[-1] == 1.0
+    assert logistic(np.array([0.0]))[0] == 0.5
