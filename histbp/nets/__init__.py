@@ -1,10 +1,14 @@
-"""Learning machines of 1965-1985: networks grown by regression, trained by gradients.
+"""Learning machines: networks grown by regression or trained by gradients.
+
+The public surface of the network code; the modules behind it are private.
 
 - :class:`GMDH`: Ivakhnenko and Lapa's group method of data handling (1965), a
-  network of quadratic units grown layer by layer and pruned on held-out data.
+  network of quadratic units grown layer by layer (:func:`fit_gmdh_layer`) and
+  pruned on held-out data.
 - :func:`train_multilayer_sgd`: Amari's stochastic gradient descent (1967) on a
   multilayer classifier whose last layers are modifiable, as in Saito's
-  simulation of a five-layer network with two modifiable layers.
+  simulation of a five-layer network with two modifiable layers; one pass over the
+  patterns is :func:`sgd_epoch`.
 - :func:`ordered_derivatives`: Werbos's ordered derivatives (1974) through an
   ordered system of equations.
 - :func:`backprop`: the backward sweep of error signals through a layered network
@@ -14,15 +18,30 @@
 - :func:`unit_backprop` and :func:`unit_gradients`: the local rule for error
   signals, unit by unit, on any feedforward network of units (Parker 1985,
   LeCun 1985, in generic notation).
+- :class:`BackpropNet` and :class:`BackpropEnsemble`: the networks of Rumelhart,
+  Hinton and Williams (1985/86), trained by the backward pass of the generalized
+  delta rule (:func:`generalized_delta_rule`) with momentum;
+  :func:`mirror_weights`, :func:`family_trees_net` and :func:`person_features` read
+  what the experiments' networks learn.
+- :func:`logistic`: the one numpy logistic function of the layered networks.
 - :func:`train_history_compressor`: the 1991 chunker stacked into a hierarchy of
   predictors (Schmidhuber 1993), against :func:`train_plain_bptt`.
+
+Network formats, each the one its paper's notation needs: weight and bias lists per
+layer (:func:`init_layers`; Werbos 1982, Amari 1977, Amari and Saito 1967); one
+matrix per layer with the bias as the weight from an always-on unit (Rumelhart,
+Hinton and Williams); a list of units with their sources (:class:`UnitNetwork`;
+Parker, LeCun); an ordered system of equations (Werbos 1974); pairs of inputs of
+quadratic units (:class:`GMDHUnit`; Ivakhnenko).
 
 References
 ----------
 Ivakhnenko and Lapa (1965) [ivakhnenko1965]; Ivakhnenko (1971) [ivakhnenko1971];
 Amari (1967) [amari1967]; Saito (1967) [saito1967]; Werbos (1974) [werbos1974];
 Amari (1977) [amari1977]; Werbos (1982) [werbos1982]; Parker (1985) [parker1985];
-LeCun (1985) [lecun1985]; Schmidhuber (1993) [schmidhuber1993habilitation].
+LeCun (1985) [lecun1985]; Rumelhart, Hinton and Williams (1985) [rumelhart1985];
+Rumelhart, Hinton and Williams (1986) [rumelhart1986]; Schmidhuber (1993)
+[schmidhuber1993habilitation].
 """
 
 from histbp.nets._backprop import (
