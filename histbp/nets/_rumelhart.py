@@ -254,7 +254,7 @@ def run_sweeps(
     meets the criterion, and the loop ends when every copy has.
     """
     if weights[0].ndim == 2:
-        return _run_one(weights, steps, masks, patterns, options)
+        return _run_one((weights, steps, masks), patterns, options)
     inputs, targets = patterns
     learning_rate, momentum, margin = (
         options.learning_rate,
@@ -325,13 +325,12 @@ def _scatter(
 
 
 def _run_one(
-    weights: list[np.ndarray],
-    steps: list[np.ndarray],
-    masks: Sequence[np.ndarray],
+    net: tuple[list[np.ndarray], list[np.ndarray], Sequence[np.ndarray]],
     patterns: tuple[np.ndarray, np.ndarray],
     o: SweepOptions,
 ) -> SweepLog:
     """The same loop for a single network, with scalar bookkeeping."""
+    weights, steps, masks = net
     inputs, targets = patterns
     learning_rate, momentum, margin, weight_decay = (
         o.learning_rate,

@@ -171,28 +171,27 @@ class _Layered:
         )
         return error, [g * m for g, m in zip(grads, self._masks, strict=True)]
 
-    def _train(
-        self,
-        X: Any,
-        Y: Any,
-        sweeps: int = 1000,
-        tol: float = 0.5,
-        until_converged: bool = True,
-        learning_rate: float | None = None,
-        momentum: float | None = None,
-    ) -> tuple[SweepLog, float]:
+    def _train(self, X: Any, Y: Any, **options: Any) -> tuple[SweepLog, float]:
         """Check the options of ``fit``, train, and return the log and ``tol``."""
         inputs = self._inputs(X)
         targets = self._targets(Y, inputs.shape[0])
-        sweeps = check_positive_int(sweeps, "sweeps")
-        tol = check_real(tol, "tol", low=0.0, low_open=True)
+        sweeps = check_positive_int(options.pop("sweeps", 1000), "sweeps")
+        tol = check_real(options.pop("tol", 0.5), "tol", low=0.0, low_open=True)
+        until_converged = options.pop("until_converged", True)
+        learning_rate = options.pop("learning_rate", None)
+        momentum = options.pop("momentum", None)
+        if options:
+            raise TypeError(
+                f"fit got unknown options {sorted(options)}; it takes sweeps, tol, "
+                "until_converged, learning_rate and momentum"
+            )
         rate = self.learning_rate
         if learning_rate is not None:
             rate = check_real(learning_rate, "learning_rate", low=0.0, low_open=True)
         mom = self.momentum
         if momentum is not None:
             mom = check_real(momentum, "momentum", low=0.0, high=1.0, high_open=True)
-        options = SweepOptions(
+        settings = SweepOptions(
             learning_rate=rate,
             momentum=mom,
             margin=self.margin,
@@ -202,9 +201,8 @@ class _Layered:
             stop=bool(until_converged),
         )
         patterns = (inputs, targets)
-        return run_sweeps(
-            self._weights, self._steps, self._masks, patterns, options
-        ), tol
+        log = run_sweeps(self._weights, self._steps, self._masks, patterns, settings)
+        return log, tol
 
 
 class BackpropNet(_Layered):
@@ -349,7 +347,13 @@ class BackpropNet(_Layered):
             Errors per sweep, sweeps made, and sweeps to convergence.
         """
         log, tol = self._train(
-            X, Y, sweeps, tol, until_converged, learning_rate, momentum
+            X,
+            Y,
+            sweeps=sweeps,
+            tol=tol,
+            until_converged=until_converged,
+            learning_rate=learning_rate,
+            momentum=momentum,
         )
         first = int(log.first)
         return BackpropFitResult(

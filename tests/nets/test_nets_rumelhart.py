@@ -486,3 +486,9 @@ def test_person_features_needs_the_family_trees_network():
     with pytest.raises(ValueError, match=r"net has layer sizes \(2, 1\)"):
         person_features(BackpropNet((2, 1)))
     assert person_features(family_trees_net(seed=1)).shape == (24, 6)
+
+
+def test_ensemble_fit_names_an_unknown_option():
+    X, Y = xor()
+    with pytest.raises(TypeError, match=r"fit got unknown options \['sweep'\]"):
+        BackpropEnsemble((2, 2, 1), [0, 1]).fit(X, Y, sweep=10)
