@@ -97,7 +97,7 @@ def generalized_delta_rule(
         The weights used in the forward pass.
     activities
         ``[inputs, y_1, ..., y_L]``, every layer's activities from the forward
-        pass with the same weights (as :meth:`BackpropNet.activities` returns them).
+        pass with the same weights (as ``BackpropNet.activities`` returns them).
     targets
         Desired outputs ``d``, shape ``(patterns, n_L)``.
     margin
