@@ -6,7 +6,7 @@ initial weights, on two networks of the 1985/86 experiments:
 - symmetry: the 6-2-1 network on all 64 patterns (eps 0.1, alpha 0.9);
 - family trees: 36 -> 6 + 6 -> 12 -> 6 -> 24 on 100 facts.
 
-Variants: ``histbp`` (:class:`histbp.nets.rumelhart.BackpropNet`, the backward pass
+Variants: ``histbp`` (:class:`histbp.nets.BackpropNet`, the backward pass
 written out as in the paper), ``autograd`` (HIPS autograd's ``value_and_grad`` of the
 same error, same update; a benchmark-only dependency) and ``histbp.autodiff`` (the
 tape of the 1970 entry, same error, same update). Protocol of benchmarks/README.md:
@@ -39,7 +39,7 @@ import numpy as np
 from histbp.autodiff import sigmoid as tape_sigmoid
 from histbp.autodiff import value_and_grad as tape_value_and_grad
 from histbp.data import family_trees, symmetry
-from histbp.nets.rumelhart import (
+from histbp.nets import (
     FAMILY_TREES_LAYERS,
     BackpropNet,
     family_trees_connections,

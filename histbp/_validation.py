@@ -9,6 +9,7 @@ message everywhere. The seeds of every random choice go through
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -274,6 +275,70 @@ def as_lq_problem(
 # ---------------------------------------------------------------------------
 # Data, targets and networks (neural networks)
 # ---------------------------------------------------------------------------
+
+
+def as_data_matrix(value: Any, name: str, min_columns: int = 1) -> np.ndarray:
+    """Return ``value`` as a finite 2-D float array with at least ``min_columns``."""
+    arr = _as_float_array(value, name, "a numeric 2-D array")
+    if arr.ndim != 2 or arr.shape[0] == 0:
+        raise ValueError(
+            f"{name} must be a non-empty 2-D array (samples x features), "
+            f"got shape {arr.shape}"
+        )
+    if arr.shape[1] < min_columns:
+        raise ValueError(
+            f"{name} must have at least {min_columns} columns, got {arr.shape[1]}"
+        )
+    return _finite(arr, name)
+
+
+def as_targets(value: Any, name: str, n_samples: int, ndim: int = 1) -> np.ndarray:
+    """Return finite float targets with ``n_samples`` rows and ``ndim`` dimensions."""
+    arr = _as_float_array(value, name, "a numeric array")
+    if arr.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-D array, got shape {arr.shape}")
+    if arr.shape[0] != n_samples:
+        raise ValueError(
+            f"{name} has {arr.shape[0]} samples but X has {n_samples}; "
+            "they must have the same length"
+        )
+    return _finite(arr, name)
+
+
+def as_labels(value: Any, name: str, n_samples: int) -> np.ndarray:
+    """Return class labels as an int array of 0s and 1s with ``n_samples`` entries."""
+    arr = as_targets(value, name, n_samples)
+    if not np.all((arr == 0) | (arr == 1)):
+        raise ValueError(f"{name} must hold class labels 0 and 1 only")
+    return arr.astype(int)
+
+
+def check_layer_sizes(value: Any, name: str) -> tuple[int, ...]:
+    """Return the units per layer, inputs first, as positive ints (at least two)."""
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+        raise TypeError(
+            f"{name} must be a sequence of positive integers, e.g. (6, 2, 1); "
+            f"got {type(value).__name__}"
+        )
+    if len(value) < 2:
+        raise ValueError(
+            f"{name} needs at least an input and an output layer, "
+            f"got {len(value)} entr{'y' if len(value) == 1 else 'ies'}"
+        )
+    return tuple(check_positive_int(n, f"{name}[{k}]") for k, n in enumerate(value))
+
+
+def _as_float_array(value: Any, name: str, what: str) -> np.ndarray:
+    try:
+        return np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}") from None
+
+
+def _finite(arr: np.ndarray, name: str) -> np.ndarray:
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains non-finite values (NaN or infinity)")
+    return arr
 
 
 # ---------------------------------------------------------------------------

@@ -318,7 +318,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("ivakhnenko1965", "ivakhnenko1968", "ivakhnenko1971"),
         "Deep networks of polynomial units grown layer by layer by regression and "
         "pruned on held-out data.",
-        implementations=("histbp.nets.GMDH",),
+        implementations=("histbp.nets.GMDH", "histbp.nets.fit_gmdh_layer"),
     ),
     _entry(
         "tsypkin",
@@ -346,6 +346,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         "learned internal representations.",
         implementations=(
             "histbp.nets.train_multilayer_sgd",
+            "histbp.nets.sgd_epoch",
             "histbp.nets.xor_clusters",
         ),
     ),
@@ -480,10 +481,12 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         "internal representations.",
         date="1985/1986",
         implementations=(
-            "histbp.nets.rumelhart.BackpropNet",
-            "histbp.nets.rumelhart.mirror_weights",
-            "histbp.nets.rumelhart.family_trees_net",
-            "histbp.nets.rumelhart.person_features",
+            "histbp.nets.BackpropNet",
+            "histbp.nets.generalized_delta_rule",
+            "histbp.nets.BackpropEnsemble",
+            "histbp.nets.mirror_weights",
+            "histbp.nets.family_trees_net",
+            "histbp.nets.person_features",
             "histbp.data.symmetry",
             "histbp.data.encoder",
             "histbp.data.family_trees",

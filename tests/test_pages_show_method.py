@@ -34,9 +34,11 @@ PUBLIC = {
 }
 
 METHOD_CODE = re.compile(r"^(`{3,}|:{3,})\{method-code\}\s+(\S+)\s*$", re.M)
-#: A code cell's source, without the MyST option lines (``:tags: [...]``) above it.
+#: A code cell's source, without its MyST options (``:tags: [...]`` lines or a
+#: ``---`` block) and the blank line after them, which are not Python.
 CODE_CELL = re.compile(
-    r"^```\{code-cell\}[^\n]*\n(?::[^\n]*\n)*\n?(.*?)^```", re.S | re.M
+    r"^```\{code-cell\}[^\n]*\n(?:---\n.*?^---\n|(?::[^\n]*\n)+)?\n?(.*?)^```",
+    re.S | re.M,
 )
 
 

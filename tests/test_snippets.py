@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-#: A code cell's source, without the MyST option lines (``:tags: [...]``) above it.
+#: A code cell's source, without its MyST options (``:tags: [...]`` lines or a
+#: ``---`` block) and the blank line after them, which are not Python.
 CODE_CELL = re.compile(
-    r"^```\{code-cell\}[^\n]*\n(?::[^\n]*\n)*\n?(.*?)^```", re.S | re.M
+    r"^```\{code-cell\}[^\n]*\n(?:---\n.*?^---\n|(?::[^\n]*\n)+)?\n?(.*?)^```",
+    re.S | re.M,
 )
 
 

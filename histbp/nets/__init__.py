@@ -1,10 +1,14 @@
-"""Learning machines of 1965-1985: networks grown by regression, trained by gradients.
+"""Learning machines: networks grown by regression or trained by gradients.
+
+The public surface of the network code; the modules behind it are private.
 
 - :class:`GMDH`: Ivakhnenko and Lapa's group method of data handling (1965), a
-  network of quadratic units grown layer by layer and pruned on held-out data.
+  network of quadratic units grown layer by layer (:func:`fit_gmdh_layer`) and
+  pruned on held-out data.
 - :func:`train_multilayer_sgd`: Amari's stochastic gradient descent (1967) on a
   multilayer classifier whose last layers are modifiable, as in Saito's
-  simulation of a five-layer network with two modifiable layers.
+  simulation of a five-layer network with two modifiable layers; one pass over the
+  patterns is :func:`sgd_epoch`.
 - :func:`ordered_derivatives`: Werbos's ordered derivatives (1974) through an
   ordered system of equations.
 - :func:`backprop`: the backward sweep of error signals through a layered network
@@ -14,22 +18,69 @@
 - :func:`unit_backprop` and :func:`unit_gradients`: the local rule for error
   signals, unit by unit, on any feedforward network of units (Parker 1985,
   LeCun 1985, in generic notation).
+- :class:`BackpropNet` and :class:`BackpropEnsemble`: the networks of Rumelhart,
+  Hinton and Williams (1985/86), trained by the backward pass of the generalized
+  delta rule (:func:`generalized_delta_rule`) with momentum;
+  :func:`mirror_weights`, :func:`family_trees_net` and :func:`person_features` read
+  what the experiments' networks learn.
+- :func:`logistic`: the one numpy logistic function of the layered networks.
 - :func:`train_history_compressor`: the 1991 chunker stacked into a hierarchy of
   predictors (Schmidhuber 1993), against :func:`train_plain_bptt`.
+
+Network formats, each the one its paper's notation needs: weight and bias lists per
+layer (:func:`init_layers`; Werbos 1982, Amari 1977, Amari and Saito 1967); one
+matrix per layer with the bias as the weight from an always-on unit (Rumelhart,
+Hinton and Williams); a list of units with their sources (:class:`UnitNetwork`;
+Parker, LeCun); an ordered system of equations (Werbos 1974); pairs of inputs of
+quadratic units (:class:`GMDHUnit`; Ivakhnenko).
 
 References
 ----------
 Ivakhnenko and Lapa (1965) [ivakhnenko1965]; Ivakhnenko (1971) [ivakhnenko1971];
 Amari (1967) [amari1967]; Saito (1967) [saito1967]; Werbos (1974) [werbos1974];
 Amari (1977) [amari1977]; Werbos (1982) [werbos1982]; Parker (1985) [parker1985];
-LeCun (1985) [lecun1985]; Schmidhuber (1993) [schmidhuber1993habilitation].
+LeCun (1985) [lecun1985]; Rumelhart, Hinton and Williams (1985) [rumelhart1985];
+Rumelhart, Hinton and Williams (1986) [rumelhart1986]; Schmidhuber (1993)
+[schmidhuber1993habilitation].
 """
 
-from histbp.nets.backprop import backprop
-from histbp.nets.chain_rule import chain_rule_gradients
-from histbp.nets.errors import NotFittedError
-from histbp.nets.gmdh import GMDH, GMDHUnit
-from histbp.nets.gradient import NetworkGradient
+from histbp.nets._backprop import (
+    TrainingResult,
+    backprop,
+    chain_rule_gradients,
+    train_mlp,
+)
+from histbp.nets._gmdh import GMDH, GMDHUnit, NotFittedError, fit_gmdh_layer
+from histbp.nets._layers import NetworkGradient, init_layers, logistic
+from histbp.nets._ordered import OrderedDerivativesResult, ordered_derivatives
+from histbp.nets._rumelhart import (
+    BackpropFitResult,
+    EnsembleFitResult,
+    generalized_delta_rule,
+)
+from histbp.nets._rumelhart_net import (
+    FAMILY_TREES_LAYERS,
+    BackpropEnsemble,
+    BackpropNet,
+    MirrorWeights,
+    family_trees_connections,
+    family_trees_net,
+    mirror_weights,
+    person_features,
+)
+from histbp.nets._sgd_classifier import (
+    SGDClassifierResult,
+    sgd_epoch,
+    train_multilayer_sgd,
+    xor_clusters,
+)
+from histbp.nets._units import (
+    UnitGradient,
+    UnitNetwork,
+    unit_backprop,
+    unit_gradients,
+    units_from_layers,
+)
 from histbp.nets.history_compressor import (
     DeepTimeLagTask,
     HistoryCompressorRun,
@@ -41,43 +92,42 @@ from histbp.nets.history_compressor import (
     train_history_compressor,
     train_plain_bptt,
 )
-from histbp.nets.layers import init_layers
-from histbp.nets.ordered import OrderedDerivatives, ordered_derivatives
-from histbp.nets.sgd_classifier import (
-    SGDClassifierRun,
-    train_multilayer_sgd,
-    xor_clusters,
-)
-from histbp.nets.training import TrainingRun, train_mlp
-from histbp.nets.units import (
-    UnitGradient,
-    UnitNetwork,
-    unit_backprop,
-    unit_gradients,
-    units_from_layers,
-)
 
 __all__ = [
+    "FAMILY_TREES_LAYERS",
     "GMDH",
+    "BackpropEnsemble",
+    "BackpropFitResult",
+    "BackpropNet",
     "DeepTimeLagTask",
+    "EnsembleFitResult",
     "GMDHUnit",
     "HistoryCompressorRun",
+    "MirrorWeights",
     "NetworkGradient",
     "NotFittedError",
-    "OrderedDerivatives",
+    "OrderedDerivativesResult",
     "PlainBPTTRun",
-    "SGDClassifierRun",
-    "TrainingRun",
+    "SGDClassifierResult",
+    "TrainingResult",
     "UnitGradient",
     "UnitNetwork",
     "backprop",
     "chain_rule_gradients",
     "deep_time_lag_task",
+    "family_trees_connections",
+    "family_trees_net",
+    "fit_gmdh_layer",
+    "generalized_delta_rule",
     "init_layers",
     "level_gradient",
+    "logistic",
+    "mirror_weights",
     "one_step_compression",
     "ordered_derivatives",
     "pass_up",
+    "person_features",
+    "sgd_epoch",
     "train_history_compressor",
     "train_mlp",
     "train_multilayer_sgd",

@@ -8,7 +8,8 @@ from nets_checks import (
     squared_error,
 )
 
-from histbp.nets import NetworkGradient, backprop, init_layers, train_mlp
+from histbp.autodiff import sigmoid
+from histbp.nets import NetworkGradient, backprop, init_layers, logistic, train_mlp
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
@@ -138,7 +139,7 @@ def nan_gradient(weights, biases, X, D, *, activation):
         ({"epochs": 0}, ValueError, "epochs must be a positive integer"),
         ({"learning_rate": -1.0}, ValueError, "learning_rate must lie"),
         ({"gradient": "backprop"}, TypeError, "gradient must be callable"),
-        ({"hidden": (0,)}, ValueError, "every layer width in sizes must be positive"),
+        ({"hidden": (0,)}, ValueError, r"sizes\[1\] must be a positive integer"),
         ({"gradient": nan_gradient}, ValueError, "non-finite at epoch 0"),
         ({"initial": init_layers((2, 3, 2))}, ValueError, "D has 1 columns but the"),
     ],
@@ -152,3 +153,13 @@ def test_predict_rejects_wrong_width():
     run = train_mlp(XOR_X, XOR_D, epochs=1)
     with pytest.raises(ValueError, match="X has 3 columns but the network has 2"):
         run.predict(np.zeros((1, 3)))
+
+
+def test_logistic_is_the_one_numpy_logistic():
+    x = np.linspace(-30.0, 30.0, 121)
+    np.testing.assert_allclose(logistic(x), 1.0 / (1.0 + np.exp(-x)), rtol=1e-15)
+    np.testing.assert_allclose(logistic(x), sigmoid(x), rtol=1e-14)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        tails = logistic(np.array([-1e4, -800.0, 800.0, 1e4]))
+    assert np.all((tails > 0.0) & (tails <= 1.0)) and tails[-1] == 1.0
+    assert logistic(np.array([0.0]))[0] == 0.5

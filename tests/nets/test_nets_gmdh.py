@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from histbp.nets import GMDH, GMDHUnit, NotFittedError
+from histbp.nets import GMDH, GMDHUnit, NotFittedError, fit_gmdh_layer
 
 
 def planted(n, seed, noise=0.01, n_features=6):
@@ -188,3 +188,51 @@ def test_predict_rejects_wrong_width_and_nan():
     bad[0, 0] = np.nan
     with pytest.raises(ValueError, match="non-finite"):
         model.predict(bad)
+
+
+def test_fit_gmdh_layer_is_the_layer_that_fit_grows():
+    X, y = planted(400, seed=2)
+    model = GMDH(keep=4, max_layers=1, random_state=0).fit(X, y)
+    train, val = model.train_indices_, model.validation_indices_
+    layer = fit_gmdh_layer(X[train], y[train], X[val], y[val], keep=4)
+    assert [u.inputs for u in layer] == [u.inputs for u in model.layers_[0]]
+    for a, b in zip(layer, model.layers_[0], strict=True):
+        np.testing.assert_allclose(a.coefficients, b.coefficients, rtol=1e-12)
+    every = fit_gmdh_layer(X[train], y[train], X[val], y[val], keep=100)
+    assert len(every) == 15  # all pairs of six inputs, best first
+    errors = [u.validation_error for u in every]
+    assert errors == sorted(errors)
+
+
+def test_fit_gmdh_layer_fits_an_exact_quadratic_unit():
+    rng = np.random.default_rng(5)
+    x = rng.uniform(-1, 1, (60, 3))
+    y = 1.0 - 2.0 * x[:, 1] + 0.5 * x[:, 2] ** 2 + 3.0 * x[:, 1] * x[:, 2]
+    best = fit_gmdh_layer(x[:30], y[:30], x[30:], y[30:], keep=1)[0]
+    assert best.inputs == (1, 2)
+    np.testing.assert_allclose(
+        best.coefficients, [1.0, -2.0, 0.0, 0.0, 0.5, 3.0], atol=1e-10
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "match"),
+    [
+        ({"keep": 0}, ValueError, "keep must be a positive integer"),
+        ({"x_val": np.zeros((5, 2))}, ValueError, "x_val must have at least 3"),
+        ({"x_train": np.zeros((8, 1))}, ValueError, "x_train must have at least 2"),
+        ({"y_val": np.zeros(4)}, ValueError, "y_val has 4 samples"),
+        ({"y_train": np.full(8, np.nan)}, ValueError, "y_train contains non-finite"),
+    ],
+)
+def test_fit_gmdh_layer_errors(change, error, match):
+    args = {
+        "x_train": np.zeros((8, 3)),
+        "y_train": np.zeros(8),
+        "x_val": np.zeros((5, 3)),
+        "y_val": np.zeros(5),
+        "keep": 2,
+        **change,
+    }
+    with pytest.raises(error, match=match):
+        fit_gmdh_layer(**args)

@@ -6,18 +6,18 @@ import pytest
 
 from histbp.autodiff import grad, sigmoid
 from histbp.data import encoder, family_trees, symmetry, xor
-from histbp.nets.rumelhart import (
+from histbp.nets import (
     FAMILY_TREES_LAYERS,
     BackpropEnsemble,
     BackpropNet,
-    backward,
     family_trees_connections,
     family_trees_net,
-    forward,
+    generalized_delta_rule,
     logistic,
     mirror_weights,
     person_features,
 )
+from histbp.nets._rumelhart import forward_pass
 from histbp.testing import check_grads
 
 
@@ -91,7 +91,7 @@ def test_backward_written_out_for_one_hidden_layer():
     d_out = (y - Y) * y * (1 - y)
     d_hid = h * (1 - h) * (d_out @ w2[:, :2])
     ones = np.ones((len(X), 1))
-    error, (g1, g2) = backward([w1, w2], forward([w1, w2], X), Y)
+    error, (g1, g2) = generalized_delta_rule([w1, w2], forward_pass([w1, w2], X), Y)
     np.testing.assert_allclose(g2, d_out.T @ np.hstack([h, ones]), rtol=1e-13)
     np.testing.assert_allclose(g1, d_hid.T @ np.hstack([X, ones]), rtol=1e-13)
     assert error == pytest.approx(0.5 * np.sum((y - Y) ** 2), rel=1e-14)
@@ -101,7 +101,7 @@ def test_margin_drops_outputs_close_enough():
     w = [np.array([[0.0, 0.0]])]  # output 0.5 whatever the input
     X = np.array([[1.0], [1.0]])
     Y = np.array([[0.6], [0.0]])
-    error, (g,) = backward(w, forward(w, X), Y, margin=0.2)
+    error, (g,) = generalized_delta_rule(w, forward_pass(w, X), Y, margin=0.2)
     # only the second pattern counts: (0.5 - 0)^2 / 2, delta 0.5 * 0.25
     assert error == pytest.approx(0.125)
     np.testing.assert_allclose(g, [[0.125, 0.125]])
@@ -359,8 +359,8 @@ def test_family_trees_person_features(family_runs):
         ({"init_range": -1.0}, ValueError, "init_range must lie in"),
         ({"margin": 1.0}, ValueError, "margin must lie in"),
         ({"weight_decay": 1.0}, ValueError, "weight_decay must lie in"),
-        ({"seed": -1}, ValueError, "seed must be non-negative"),
-        ({"seed": 1.5}, TypeError, "seed must be None or an integer"),
+        ({"seed": -1}, ValueError, "seed must be a non-negative integer"),
+        ({"seed": 1.5}, TypeError, "seed must be None, a non-negative integer"),
         ({"connections": [None]}, ValueError, "connections has 1 entries but"),
         ({"connections": np.ones((2, 3))}, TypeError, "connections must be None or"),
         (
@@ -389,7 +389,9 @@ def test_bad_seeds_for_an_ensemble():
         BackpropEnsemble((2, 1), [1, 1])
     with pytest.raises(TypeError, match="seeds must be a sequence"):
         BackpropEnsemble((2, 1), 5)
-    with pytest.raises(TypeError, match=r"seeds\[1\] must be None or an integer"):
+    with pytest.raises(
+        TypeError, match=r"seeds\[1\] must be None, a non-negative integer"
+    ):
         BackpropEnsemble((2, 1), [1, "a"])
 
 
@@ -484,3 +486,9 @@ def test_person_features_needs_the_family_trees_network():
     with pytest.raises(ValueError, match=r"net has layer sizes \(2, 1\)"):
         person_features(BackpropNet((2, 1)))
     assert person_features(family_trees_net(seed=1)).shape == (24, 6)
+
+
+def test_ensemble_fit_names_an_unknown_option():
+    X, Y = xor()
+    with pytest.raises(TypeError, match=r"fit got unknown options \['sweep'\]"):
+        BackpropEnsemble((2, 2, 1), [0, 1]).fit(X, Y, sweep=10)

@@ -2,7 +2,12 @@ import numpy as np
 import pytest
 
 from histbp.autodiff import grad, sigmoid
-from histbp.nets import SGDClassifierRun, train_multilayer_sgd, xor_clusters
+from histbp.nets import (
+    SGDClassifierResult,
+    sgd_epoch,
+    train_multilayer_sgd,
+    xor_clusters,
+)
 
 X_TRAIN, Y_TRAIN = xor_clusters(40, seed=1)
 X_TEST, Y_TEST = xor_clusters(400, seed=101)
@@ -84,7 +89,7 @@ def test_pattern_gradient_matches_a_separate_autodiff_loss():
 
 def test_run_methods():
     run = train_multilayer_sgd(X_TRAIN, Y_TRAIN, epochs=3, seed=0)
-    assert isinstance(run, SGDClassifierRun)
+    assert isinstance(run, SGDClassifierResult)
     z = run.decision_function(X_TEST)
     np.testing.assert_array_equal(run.predict(X_TEST), (z > 0).astype(int))
     with pytest.raises(ValueError, match="X has 3 columns but the network has 2"):
@@ -126,3 +131,25 @@ def test_errors(kwargs, error, match):
     args = {"X": X_TRAIN, "labels": Y_TRAIN, **kwargs}
     with pytest.raises(error, match=match):
         train_multilayer_sgd(args.pop("X"), args.pop("labels"), **args)
+
+
+def test_sgd_epoch_steps_pattern_by_pattern_in_the_given_order():
+    # two patterns: the second step uses the weights left by the first
+    rng = np.random.default_rng(4)
+    W1, b1 = rng.normal(size=(3, 2)), rng.normal(size=3)
+    W2, b2 = rng.normal(size=(1, 3)), rng.normal(size=1)
+    X, t = rng.normal(size=(2, 2)), np.array([1.0, -1.0])
+
+    def loss(W1, b1, W2, b2, x, t):
+        z = W2 @ np.tanh(W1 @ x + b1) + b2
+        return np.log(1.0 + np.exp(-t * z[0]))
+
+    expected = [W1, b1, W2, b2]
+    for x, s in zip(X, t, strict=True):
+        g = grad(loss, argnum=(0, 1, 2, 3))(*expected, x, s)
+        expected = [p - 0.2 * d for p, d in zip(expected, g, strict=True)]
+    weights, biases = [W1.copy(), W2.copy()], [b1.copy(), b2.copy()]
+    sgd_epoch(weights, biases, X, t, learning_rate=0.2)
+    got_all = [weights[0], biases[0], weights[1], biases[1]]
+    for got, want in zip(got_all, expected, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-14)

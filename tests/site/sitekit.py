@@ -14,9 +14,11 @@ from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-#: A code cell's source, without the MyST option lines (``:tags: [...]``) above it.
+#: A code cell's source, without its MyST options (``:tags: [...]`` lines or a
+#: ``---`` block) and the blank line after them, which are not Python.
 CODE_CELL = re.compile(
-    r"^```\{code-cell\}[^\n]*\n(?::[^\n]*\n)*\n?(.*?)^```", re.S | re.M
+    r"^```\{code-cell\}[^\n]*\n(?:---\n.*?^---\n|(?::[^\n]*\n)+)?\n?(.*?)^```",
+    re.S | re.M,
 )
 # The built site: nox -s docs writes it here.
 SITE = Path(os.environ.get("HISTBP_SITE_DIR", DOCS / "_build" / "html"))

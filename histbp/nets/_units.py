@@ -16,9 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from histbp.nets._validate import as_data_matrix, as_network, as_targets
-from histbp.nets.gradient import NetworkGradient
-from histbp.nets.layers import get_activation
+from histbp._validation import as_data_matrix, as_targets
+from histbp.nets._layers import NetworkGradient, as_network, get_activation
 
 __all__ = [
     "UnitGradient",
@@ -190,20 +189,8 @@ def unit_backprop(network: UnitNetwork, X: Any, D: Any) -> UnitGradient:
     >>> g.deltas.shape
     (1, 2)
     """
-    if not isinstance(network, UnitNetwork):
-        raise TypeError(f"network must be a UnitNetwork, got {type(network).__name__}")
+    X, D = _check_patterns(network, X, D)
     act = get_activation(network.activation)
-    X = as_data_matrix(X, "X")
-    if X.shape[1] != network.n_inputs:
-        raise ValueError(
-            f"X has {X.shape[1]} columns but the network has {network.n_inputs} inputs"
-        )
-    D = as_targets(D, "D", X.shape[0], ndim=2)
-    if D.shape[1] != len(network.outputs):
-        raise ValueError(
-            f"D has {D.shape[1]} columns but the network has "
-            f"{len(network.outputs)} outputs"
-        )
     n_in = network.n_inputs
     n_patterns = X.shape[0]
     nodes = np.empty((n_patterns, n_in + network.n_units))
@@ -295,24 +282,14 @@ def unit_gradients(
 
     Parameters
     ----------
-    weights, biases
-        The network, as from :func:`~histbp.nets.init_layers`.
-    X
-        Input patterns, shape ``(n_patterns, n_0)``.
-    D
-        Desired outputs, shape ``(n_patterns, n_L)``.
-    activation
-        ``"sigmoid"`` or ``"tanh"``.
+    weights, biases, X, D, activation
+        As for :func:`~histbp.nets.backprop`.
 
     Returns
     -------
     NetworkGradient
-        The error and its gradient, shaped like the layers.
-
-    Raises
-    ------
-    ValueError
-        If shapes do not fit together or an array holds NaN or infinity.
+        The error and its gradient, shaped like the layers; the exceptions are
+        those of :func:`~histbp.nets.backprop`.
 
     References
     ----------
@@ -331,3 +308,21 @@ def unit_gradients(
         grad_b.append(g.biases[start:stop].copy())
         start = stop
     return NetworkGradient(g.error, tuple(grad_w), tuple(grad_b))
+
+
+def _check_patterns(network: Any, X: Any, D: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Check that ``X`` and ``D`` fit the unit network; return them as arrays."""
+    if not isinstance(network, UnitNetwork):
+        raise TypeError(f"network must be a UnitNetwork, got {type(network).__name__}")
+    X = as_data_matrix(X, "X")
+    if X.shape[1] != network.n_inputs:
+        raise ValueError(
+            f"X has {X.shape[1]} columns but the network has {network.n_inputs} inputs"
+        )
+    D = as_targets(D, "D", X.shape[0], ndim=2)
+    if D.shape[1] != len(network.outputs):
+        raise ValueError(
+            f"D has {D.shape[1]} columns but the network has "
+            f"{len(network.outputs)} outputs"
+        )
+    return X, D

@@ -21,14 +21,27 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_positive_int, check_real
-from histbp.nets._validate import as_data_matrix, as_targets, make_rng
-from histbp.nets.errors import NotFittedError
+from histbp._validation import (
+    as_data_matrix,
+    as_targets,
+    check_positive_int,
+    check_random_state,
+    check_real,
+)
 
-__all__ = ["GMDH", "GMDHUnit"]
+__all__ = ["GMDH", "GMDHUnit", "NotFittedError", "fit_gmdh_layer"]
 
 #: Least squares needs at least as many training samples as a unit has coefficients.
 _N_COEFFICIENTS = 6
+
+
+class NotFittedError(ValueError, AttributeError):
+    """Raised when ``predict`` (or another fitted-only method) runs before ``fit``.
+
+    It subclasses both :class:`ValueError` and :class:`AttributeError`, as
+    scikit-learn's error of the same name does, so either ``except`` clause
+    catches it.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +201,7 @@ class GMDH:
             low_open=True,
             high_open=True,
         )
-        rng = make_rng(self.random_state, "random_state")
+        rng = check_random_state(self.random_state, "random_state")
         X = as_data_matrix(X, "X", min_columns=2)
         y = as_targets(y, "y", X.shape[0])
 
@@ -209,11 +222,10 @@ class GMDH:
         layers: list[tuple[GMDHUnit, ...]] = []
         errors: list[float] = []
         while len(layers) < max_layers and inputs_train.shape[1] >= 2:
-            units = _fit_layer(inputs_train, y[train], inputs_val, y[val])
-            errors.append(units[0].validation_error)
-            if layers and units[0].validation_error >= layers[-1][0].validation_error:
+            kept = fit_gmdh_layer(inputs_train, y[train], inputs_val, y[val], keep)
+            errors.append(kept[0].validation_error)
+            if layers and kept[0].validation_error >= layers[-1][0].validation_error:
                 break
-            kept = units[:keep]
             layers.append(kept)
             inputs_train = _layer_outputs(kept, inputs_train)
             inputs_val = _layer_outputs(kept, inputs_val)
@@ -282,10 +294,53 @@ class GMDH:
             )
 
 
-def _fit_layer(
-    x_train: np.ndarray, y_train: np.ndarray, x_val: np.ndarray, y_val: np.ndarray
-) -> list[GMDHUnit]:
-    """Fit a unit to every pair of input columns; return them best first."""
+def fit_gmdh_layer(
+    x_train: Any, y_train: Any, x_val: Any, y_val: Any, keep: int
+) -> tuple[GMDHUnit, ...]:
+    """One GMDH layer: fit a quadratic unit to every pair of inputs, keep the best.
+
+    For every pair ``(i, j)`` of input columns the six coefficients of
+    ``a0 + a1 u + a2 v + a3 u^2 + a4 v^2 + a5 u v`` (``u``, ``v`` the columns ``i``
+    and ``j``) are fitted by least squares on the training part; the units are
+    ranked by their mean squared error on the validation part (the regularity
+    criterion), and the ``keep`` best are returned, best first.
+
+    Parameters
+    ----------
+    x_train, y_train
+        Inputs of the layer and targets on the training part, shapes
+        ``(n_train, n_inputs)`` and ``(n_train,)``; ``n_inputs >= 2``.
+    x_val, y_val
+        The same on the validation part.
+    keep
+        How many units to keep, positive.
+
+    Returns
+    -------
+    tuple of GMDHUnit
+        The kept units, by increasing validation error (ties keep pair order).
+
+    Raises
+    ------
+    ValueError
+        If the arrays do not fit together, hold NaN or infinity, or ``keep`` is
+        not positive.
+
+    References
+    ----------
+    Ivakhnenko (1971) [ivakhnenko1971].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.random.default_rng(0).uniform(-1, 1, (40, 3))
+    >>> y = x[:, 0] * x[:, 2]
+    >>> best = fit_gmdh_layer(x[:20], y[:20], x[20:], y[20:], keep=2)[0]
+    >>> best.inputs, bool(best.validation_error < 1e-20)
+    ((0, 2), True)
+    """
+    x_train, y_train, x_val, y_val = _check_layer_data(x_train, y_train, x_val, y_val)
+    keep = check_positive_int(keep, "keep")
     units = []
     for i, j in combinations(range(x_train.shape[1]), 2):
         design = _features(x_train[:, i], x_train[:, j])
@@ -293,7 +348,22 @@ def _fit_layer(
         residual = _features(x_val[:, i], x_val[:, j]) @ coefficients - y_val
         units.append(GMDHUnit((i, j), coefficients, float(np.mean(residual**2))))
     units.sort(key=lambda unit: unit.validation_error)  # stable: ties keep pair order
-    return units
+    return tuple(units[:keep])
+
+
+def _check_layer_data(
+    x_train: Any, y_train: Any, x_val: Any, y_val: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Check a layer's training and validation parts; return them as arrays."""
+    x_train = as_data_matrix(x_train, "x_train", min_columns=2)
+    y_train = as_targets(y_train, "y_train", x_train.shape[0])
+    x_val = as_data_matrix(x_val, "x_val", min_columns=x_train.shape[1])
+    y_val = as_targets(y_val, "y_val", x_val.shape[0])
+    if x_val.shape[1] != x_train.shape[1]:
+        raise ValueError(
+            f"x_val has {x_val.shape[1]} columns but x_train has {x_train.shape[1]}"
+        )
+    return x_train, y_train, x_val, y_val
 
 
 def _layer_outputs(layer: tuple[GMDHUnit, ...], inputs: np.ndarray) -> np.ndarray:

@@ -24,11 +24,11 @@ import numpy as np
 from histbp._validation import as_finite_vector, as_scalar, check_callable
 from histbp.autodiff import grad
 
-__all__ = ["OrderedDerivatives", "ordered_derivatives"]
+__all__ = ["OrderedDerivativesResult", "ordered_derivatives"]
 
 
 @dataclass(frozen=True, slots=True)
-class OrderedDerivatives:
+class OrderedDerivativesResult:
     """The result of :func:`ordered_derivatives`.
 
     Attributes
@@ -68,7 +68,7 @@ def ordered_derivatives(
     target: Callable[..., Any] | None = None,
     partials: Sequence[Partial] | None = None,
     target_partials: Partial | None = None,
-) -> OrderedDerivatives:
+) -> OrderedDerivativesResult:
     """Ordered derivatives of a target with respect to every variable of a system.
 
     Parameters
@@ -95,7 +95,7 @@ def ordered_derivatives(
 
     Returns
     -------
-    OrderedDerivatives
+    OrderedDerivativesResult
         The values, the ordered and the direct derivatives, and the local partials.
 
     Raises
@@ -122,55 +122,26 @@ def ordered_derivatives(
     >>> r.direct.tolist(), r.ordered.tolist()
     ([4.0, 2.0], [12.0, 2.0])
     """
-    functions = tuple(functions)
-    for k, f in enumerate(functions):
-        check_callable(f, f"functions[{k}]")
+    functions, partials = _check_system(functions, partials, target, target_partials)
     z = [float(v) for v in as_finite_vector(inputs, "inputs")]
     m = len(z)
     n = m + len(functions)
-    if partials is not None:
-        partials = tuple(partials)
-        if len(partials) != len(functions):
-            raise ValueError(
-                f"partials has {len(partials)} entries but there are "
-                f"{len(functions)} functions; give one per function"
-            )
-        for k, p in enumerate(partials):
-            check_callable(p, f"partials[{k}]")
-    if target is not None:
-        check_callable(target, "target")
-    if target_partials is not None:
-        check_callable(target_partials, "target_partials")
 
-    # forward: the values, and each function's direct partials at its arguments
+    # forward: the values z_j, and each function's direct partials df_j/dz_i
     local = np.zeros((n, n))
     for k, f in enumerate(functions):
         j = m + k
-        value = as_scalar(f(*z), f"functions[{k}]")
-        if not np.isfinite(value):
-            raise ValueError(f"functions[{k}] returned a non-finite value {value}")
+        value = _finite_scalar(f(*z), f"functions[{k}]")
         d_f = partials[k] if partials is not None else _partials_of(f, j)
         local[j, :j] = _vector(d_f(*z), j, f"partials of functions[{k}]")
         z.append(value)
-
-    if target is None:
-        value_t = z[-1]
-        direct = np.zeros(n)
-        direct[-1] = 1.0
-    else:
-        value_t = as_scalar(target(*z), "target")
-        if not np.isfinite(value_t):
-            raise ValueError(f"target returned a non-finite value {value_t}")
-        d_t = (
-            target_partials if target_partials is not None else _partials_of(target, n)
-        )
-        direct = _vector(d_t(*z), n, "partials of target")
+    value_t, direct = _target(target, target_partials, z)
 
     # backward: dT+/dz_i = dT/dz_i + sum_{j > i} dT+/dz_j df_j/dz_i
     ordered = np.zeros(n)
     for i in range(n - 1, -1, -1):
         ordered[i] = direct[i] + ordered[i + 1 :] @ local[i + 1 :, i]
-    return OrderedDerivatives(np.array(z), value_t, ordered, direct, local, m)
+    return OrderedDerivativesResult(np.array(z), value_t, ordered, direct, local, m)
 
 
 def _partials_of(f: Callable[..., Any], n_args: int) -> Callable[..., Any]:
@@ -189,3 +160,51 @@ def _vector(value: Any, size: int, name: str) -> np.ndarray:
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} returned non-finite values")
     return arr
+
+
+def _check_system(
+    functions: Sequence[Callable[..., Any]],
+    partials: Sequence[Partial] | None,
+    target: Callable[..., Any] | None,
+    target_partials: Partial | None,
+) -> tuple[tuple[Callable[..., Any], ...], tuple[Partial, ...] | None]:
+    """Check that every function and partial is callable and they pair up."""
+    functions = tuple(functions)
+    for k, f in enumerate(functions):
+        check_callable(f, f"functions[{k}]")
+    if partials is not None:
+        partials = tuple(partials)
+        if len(partials) != len(functions):
+            raise ValueError(
+                f"partials has {len(partials)} entries but there are "
+                f"{len(functions)} functions; give one per function"
+            )
+        for k, p in enumerate(partials):
+            check_callable(p, f"partials[{k}]")
+    if target is not None:
+        check_callable(target, "target")
+    if target_partials is not None:
+        check_callable(target_partials, "target_partials")
+    return functions, partials
+
+
+def _finite_scalar(value: Any, name: str) -> float:
+    """Return what ``name`` returned as a finite float."""
+    value = as_scalar(value, name)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} returned a non-finite value {value}")
+    return value
+
+
+def _target(
+    target: Callable[..., Any] | None, target_partials: Partial | None, z: list[float]
+) -> tuple[float, np.ndarray]:
+    """``T`` and its direct partials ``dT/dz_i`` (``T = z_n`` when not given)."""
+    n = len(z)
+    if target is None:
+        direct = np.zeros(n)
+        direct[-1] = 1.0
+        return z[-1], direct
+    value = _finite_scalar(target(*z), "target")
+    d_t = target_partials if target_partials is not None else _partials_of(target, n)
+    return value, _vector(d_t(*z), n, "partials of target")

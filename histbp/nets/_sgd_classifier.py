@@ -17,16 +17,27 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_positive_int, check_real
+from histbp._validation import (
+    as_data_matrix,
+    as_labels,
+    check_layer_sizes,
+    check_positive_int,
+    check_random_state,
+    check_real,
+)
 from histbp.autodiff import sigmoid, value_and_grad
-from histbp.nets._validate import as_data_matrix, as_labels, make_rng
-from histbp.nets.layers import _check_sizes, init_layers
+from histbp.nets._layers import init_layers
 
-__all__ = ["SGDClassifierRun", "train_multilayer_sgd", "xor_clusters"]
+__all__ = [
+    "SGDClassifierResult",
+    "sgd_epoch",
+    "train_multilayer_sgd",
+    "xor_clusters",
+]
 
 
 @dataclass(frozen=True, slots=True)
-class SGDClassifierRun:
+class SGDClassifierResult:
     """The outcome of :func:`train_multilayer_sgd`.
 
     Attributes
@@ -80,7 +91,7 @@ def train_multilayer_sgd(
     scale: float = 4.0,
     fixed_scale: float = 0.5,
     seed: Any = None,
-) -> SGDClassifierRun:
+) -> SGDClassifierResult:
     """Train the last layers of a multilayer classifier, one pattern at a time.
 
     Parameters
@@ -112,7 +123,7 @@ def train_multilayer_sgd(
 
     Returns
     -------
-    SGDClassifierRun
+    SGDClassifierResult
         The network, and its loss and training accuracy after every epoch.
 
     Raises
@@ -136,7 +147,7 @@ def train_multilayer_sgd(
     >>> run.accuracy(X, [1, 0, 0, 1])
     1.0
     """
-    sizes = _check_sizes(sizes)
+    sizes = check_layer_sizes(sizes, "sizes")
     scale = check_real(scale, "scale", low=0.0, low_open=True)
     fixed_scale = check_real(fixed_scale, "fixed_scale", low=0.0, low_open=True)
     if sizes[-1] != 1:
@@ -154,7 +165,7 @@ def train_multilayer_sgd(
     if X.shape[1] != sizes[0]:
         raise ValueError(f"X has {X.shape[1]} columns but sizes[0] = {sizes[0]} inputs")
     labels = as_labels(labels, "labels", X.shape[0])
-    rng = make_rng(seed)
+    rng = check_random_state(seed)
     n_fixed = n_layers - modifiable
     weights: list[np.ndarray] = []
     biases: list[np.ndarray] = []
@@ -168,7 +179,6 @@ def train_multilayer_sgd(
     for w, b in zip(weights[:n_fixed], biases[:n_fixed], strict=True):
         features = np.tanh(features @ w.T + b)
     signs = 2.0 * labels - 1.0
-    step = value_and_grad(_pattern_loss, argnum=tuple(range(2 * modifiable)))
 
     def record() -> None:
         z = _logits(weights, biases, X)
@@ -179,20 +189,69 @@ def train_multilayer_sgd(
     accuracies: list[float] = []
     record()
     for _ in range(epochs):
-        for p in rng.permutation(X.shape[0]):
-            params = (*weights[n_fixed:], *biases[n_fixed:])
-            _, grads = step(*params, features[p], signs[p])
-            for k in range(modifiable):
-                weights[n_fixed + k] -= learning_rate * grads[k]
-                biases[n_fixed + k] -= learning_rate * grads[modifiable + k]
+        order = rng.permutation(X.shape[0])
+        sgd_epoch(
+            weights[n_fixed:], biases[n_fixed:], features[order], signs[order],
+            learning_rate=learning_rate,
+        )  # fmt: skip
         record()
-    return SGDClassifierRun(
+    return SGDClassifierResult(
         tuple(weights),
         tuple(biases),
         modifiable,
         np.array(losses),
         np.array(accuracies),
     )
+
+
+def sgd_epoch(
+    weights: list[np.ndarray],
+    biases: list[np.ndarray],
+    features: np.ndarray,
+    signs: np.ndarray,
+    *,
+    learning_rate: float,
+) -> None:
+    """One pass of Amari's stochastic gradient descent over the patterns, in place.
+
+    The patterns are presented in the order given. For each, the gradient of its
+    loss ``log(1 + exp(-t z))`` with respect to every modifiable weight and bias
+    comes from :func:`histbp.autodiff.value_and_grad`, and each moves by
+    ``-learning_rate`` times its derivative before the next pattern is shown.
+
+    Parameters
+    ----------
+    weights, biases
+        The modifiable layers, lists of arrays updated in place:
+        ``weights[k]`` of shape ``(n_{k+1}, n_k)``, the last with one row (the
+        output ``z``). Hidden units are tanh; the output is linear.
+    features
+        The patterns as the modifiable layers see them (the fixed layers'
+        outputs), shape ``(n_patterns, n_0)``, in presentation order.
+    signs
+        ``t = +1`` for class 1 and ``-1`` for class 0, one per pattern.
+    learning_rate
+        The constant step size ``c`` of ``w <- w - c grad loss``.
+
+    References
+    ----------
+    Amari (1967) [amari1967].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w, b = [np.array([[0.0, 0.0]])], [np.zeros(1)]
+    >>> sgd_epoch(w, b, np.array([[1.0, 2.0]]), np.array([1.0]), learning_rate=1.0)
+    >>> w[0].tolist(), b[0].tolist()
+    ([[0.5, 1.0]], [0.5])
+    """
+    n = len(weights)
+    step = value_and_grad(_pattern_loss, argnum=tuple(range(2 * n)))
+    for x, t in zip(features, signs, strict=True):
+        _, grads = step(*weights, *biases, x, t)
+        for k in range(n):
+            weights[k] -= learning_rate * grads[k]
+            biases[k] -= learning_rate * grads[n + k]
 
 
 def xor_clusters(
@@ -235,7 +294,7 @@ def xor_clusters(
     radius = check_real(
         radius, "radius", low=0.0, high=0.5, low_open=True, high_open=True
     )
-    rng = make_rng(seed)
+    rng = check_random_state(seed)
     centres = np.array([[0.5, 0.5], [-0.5, -0.5], [-0.5, 0.5], [0.5, -0.5]])
     cluster = np.arange(n) % 4
     r = radius * np.sqrt(rng.uniform(0.0, 1.0, n))
