@@ -61,7 +61,7 @@ inside a function being differentiated (``grad(grad(f))``,
 ``jacobian(jacobian(f))``, a ``jvp`` inside a ``vjp``...) raises
 :class:`NestedDifferentiationError`.
 
-The engine is read in this order: :mod:`~histbp.autodiff.linnainmaa` (the 1970
+The engine is read in this order: :class:`LinnainmaaTape` (the 1970
 table), ``tape.py`` (the node record and the backward sweep), ``registry.py`` and
 ``rules/`` (one rule per primitive), ``tracer.py`` and ``keywords.py`` (numpy's
 dispatch), ``reverse.py`` (recording a node), ``api.py`` (``grad`` and friends),
@@ -69,6 +69,59 @@ and ``fastpath.py`` (the same, faster); the essay *From Linnainmaa's table to an
 array engine* walks through them.
 """
 
+from histbp.autodiff._costs import (
+    METHODS,
+    CountedOperations,
+    CountedValue,
+    CountingFloat,
+    GradientCost,
+    OperationTally,
+    count_operations,
+    counting,
+    gradient_cost,
+)
+from histbp.autodiff._linnainmaa import (
+    LinnainmaaRow,
+    LinnainmaaTape,
+    LinnainmaaVariable,
+    linnainmaa_gradient,
+    linnainmaa_record,
+    linnainmaa_table,
+)
+from histbp.autodiff._perturbation import (
+    EigenSensitivity,
+    dominant_eigenvalue,
+    eigenpair_backward_error,
+    eigenvalue_sensitivity,
+    nearest_eigenvalue,
+)
+from histbp.autodiff._rounding import (
+    RoundingAnalysis,
+    SquaresComparison,
+    accumulated_error,
+    compare_difference_of_squares,
+    first_order_variance,
+    horner,
+    relative_error_mean,
+    relative_error_variance,
+    relative_sensitivities,
+    simulate_relative_error,
+    unit_roundoff,
+)
+from histbp.autodiff._source.compiler import (
+    CompiledGradient,
+    OperationCounts,
+    SourceTransformError,
+    compile_gradient,
+)
+from histbp.autodiff._symbolic import (
+    SymbolicExpr,
+    evaluate_expression,
+    symbolic_constant,
+    symbolic_derivative,
+    symbolic_expression,
+    symbolic_variables,
+)
 from histbp.autodiff.api import grad, jacobian, jvp, value_and_grad, vjp
 from histbp.autodiff.dual import Dual
 from histbp.autodiff.errors import (
@@ -97,4 +150,51 @@ __all__ = [
     "sigmoid",
     "value_and_grad",
     "vjp",
+]
+
+# The historical methods (1965-2012): Wilkinson's perturbation theory,
+# Linnainmaa's table and rounding analysis, Speelpenning's compiler, the symbolic
+# chain rule and the operation counts of the essays.
+__all__ += [
+    "METHODS",
+    "CompiledGradient",
+    "CountedOperations",
+    "CountedValue",
+    "CountingFloat",
+    "EigenSensitivity",
+    "GradientCost",
+    "LinnainmaaRow",
+    "LinnainmaaTape",
+    "LinnainmaaVariable",
+    "OperationCounts",
+    "OperationTally",
+    "RoundingAnalysis",
+    "SourceTransformError",
+    "SquaresComparison",
+    "SymbolicExpr",
+    "accumulated_error",
+    "compare_difference_of_squares",
+    "compile_gradient",
+    "count_operations",
+    "counting",
+    "dominant_eigenvalue",
+    "eigenpair_backward_error",
+    "eigenvalue_sensitivity",
+    "evaluate_expression",
+    "first_order_variance",
+    "gradient_cost",
+    "horner",
+    "linnainmaa_gradient",
+    "linnainmaa_record",
+    "linnainmaa_table",
+    "nearest_eigenvalue",
+    "relative_error_mean",
+    "relative_error_variance",
+    "relative_sensitivities",
+    "simulate_relative_error",
+    "symbolic_constant",
+    "symbolic_derivative",
+    "symbolic_expression",
+    "symbolic_variables",
+    "unit_roundoff",
 ]

@@ -14,6 +14,9 @@
 - :func:`unit_backprop` and :func:`unit_gradients`: the local rule for error
   signals, unit by unit, on any feedforward network of units (Parker 1985,
   LeCun 1985, in generic notation).
+- :func:`sparse_network`, :func:`stagewise_gradient` and :func:`graph_gradient`:
+  a network whose links skip layers, its gradient stage by stage with dense
+  Jacobians (as in the 1960s) and edge by edge on its graph, each counted.
 - :func:`train_history_compressor`: the 1991 chunker stacked into a hierarchy of
   predictors (Schmidhuber 1993), against :func:`train_plain_bptt`.
 
@@ -25,6 +28,14 @@ Amari (1977) [amari1977]; Werbos (1982) [werbos1982]; Parker (1985) [parker1985]
 LeCun (1985) [lecun1985]; Schmidhuber (1993) [schmidhuber1993habilitation].
 """
 
+from histbp.nets._sparse_networks import (
+    SparseGradientResult,
+    SparseNetwork,
+    graph_gradient,
+    network_loss,
+    sparse_network,
+    stagewise_gradient,
+)
 from histbp.nets.backprop import backprop
 from histbp.nets.chain_rule import chain_rule_gradients
 from histbp.nets.errors import NotFittedError
@@ -86,4 +97,14 @@ __all__ = [
     "unit_gradients",
     "units_from_layers",
     "xor_clusters",
+]
+
+# A network whose links skip layers, differentiated stage-wise and on its graph.
+__all__ += [
+    "SparseGradientResult",
+    "SparseNetwork",
+    "graph_gradient",
+    "network_loss",
+    "sparse_network",
+    "stagewise_gradient",
 ]

@@ -33,7 +33,6 @@ from typing import Any
 import numpy as np
 
 from histbp._validation import check_positive_int
-from histbp.autodiff.tracer import Tracer
 
 __all__ = [
     "EigenSensitivity",
@@ -334,6 +333,8 @@ def dominant_eigenvalue(A: Any, *, steps: int = 100, start: Any = None) -> Any:
     >>> round(dominant_eigenvalue(np.array([[2.0, 1.0], [0.0, 1.0]])), 12)
     2.0
     """
+    from histbp.autodiff import Tracer  # the engine, loaded with the package
+
     steps = check_positive_int(steps, "steps")
     if isinstance(A, Tracer):
         shape = np.shape(A)

@@ -2,7 +2,7 @@
 
 Finite differences, forward mode (dual numbers), the symbolic chain rule and
 reverse mode (a tape in the manner of Linnainmaa's Algorithm L):
-:func:`gradient_cost`, re-exported by :mod:`histbp.autodiff.costs`.
+:func:`gradient_cost`, exported by :mod:`histbp.autodiff`.
 """
 
 from __future__ import annotations
@@ -17,18 +17,31 @@ from typing import Any
 import numpy as np
 
 from histbp._validation import as_finite_vector, check_callable
-from histbp.autodiff.costs import METHODS
-from histbp.autodiff.costs._counting import (
+from histbp.autodiff._costs._counting import (
+    CountedOperations,
     CountingFloat,
-    Operations,
-    Tally,
+    OperationTally,
     _counting_array,
     _Number,
     _plain,
     _real,
     counting,
 )
-from histbp.autodiff.symbolic import FUNCTIONS, differentiate, evaluate, expression
+from histbp.autodiff._symbolic import (
+    FUNCTIONS,
+    evaluate_expression,
+    symbolic_derivative,
+    symbolic_expression,
+)
+
+METHODS = (
+    "forward-difference",
+    "central-difference",
+    "forward-mode",
+    "symbolic",
+    "reverse-mode",
+)
+"""The ways :func:`gradient_cost` can compute a gradient."""
 
 # -- forward mode: dual numbers over counting floats -----------------------------------
 
@@ -309,11 +322,11 @@ class GradientCost:
         ``f(x)``.
     gradient : numpy.ndarray
         The gradient, shape ``(n,)``.
-    operations : Operations
+    operations : CountedOperations
         Every operation the method performed, evaluations of ``f`` included.
-    parts : Mapping[str, Operations]
+    parts : Mapping[str, CountedOperations]
         The same operations split by phase (they add up to ``operations``).
-    function_operations : Operations
+    function_operations : CountedOperations
         The operations of one evaluation of ``f``, for scale.
     passes : int
         Evaluations of ``f`` (finite differences), forward passes (forward
@@ -325,9 +338,9 @@ class GradientCost:
     method: str
     value: float
     gradient: np.ndarray
-    operations: Operations
-    parts: Mapping[str, Operations]
-    function_operations: Operations
+    operations: CountedOperations
+    parts: Mapping[str, CountedOperations]
+    function_operations: CountedOperations
     passes: int
     expression_nodes: int | None = None
 
@@ -362,7 +375,7 @@ def gradient_cost(
         The point, a finite 1-D array of length ``n >= 1``.
     *args
         Further arguments, passed unchanged (loop bounds, constant data).
-        Operations among constants alone are not counted by any method.
+        CountedOperations among constants alone are not counted by any method.
     method
         One of :data:`METHODS`.
     step
@@ -417,7 +430,7 @@ def gradient_cost(
     function_operations = tally.operations
     run = _RUNNERS[method]
     gradient, parts, passes, nodes = run(f, x, args, step)
-    total = Operations()
+    total = CountedOperations()
     for part in parts.values():
         total = total + part
     return GradientCost(
@@ -432,7 +445,7 @@ def gradient_cost(
     )
 
 
-_Result = tuple[np.ndarray, dict[str, Operations], int, int | None]
+_Result = tuple[np.ndarray, dict[str, CountedOperations], int, int | None]
 
 
 def _differences(
@@ -445,7 +458,7 @@ def _differences(
         if step
         else np.finfo(float).eps ** power * np.maximum(1.0, np.abs(x))
     )
-    evaluations, arithmetic = Tally(), Tally()
+    evaluations, arithmetic = OperationTally(), OperationTally()
     gradient = np.empty(n)
     if not central:
         with counting(evaluations):
@@ -476,7 +489,7 @@ def _forward_mode(
     f: Callable, x: np.ndarray, args: tuple, step: float | None
 ) -> _Result:
     n = x.size
-    passes = Tally()
+    passes = OperationTally()
     gradient = np.empty(n)
     for i in range(n):
         duals = np.empty(n, dtype=object)
@@ -492,13 +505,13 @@ def _forward_mode(
 
 def _symbolic(f: Callable, x: np.ndarray, args: tuple, step: float | None) -> _Result:
     n = x.size
-    formula = expression(f, n, *args)
-    derivatives = [differentiate(formula, i) for i in range(n)]
+    formula = symbolic_expression(f, n, *args)
+    derivatives = [symbolic_derivative(formula, i) for i in range(n)]
     point = _counting_array(x)
     gradient = np.empty(n)
     with counting() as tally:
         for i, d in enumerate(derivatives):
-            gradient[i] = _plain(evaluate(d, point), "a derivative")
+            gradient[i] = _plain(evaluate_expression(d, point), "a derivative")
     nodes = sum(d.size for d in derivatives)
     return gradient, {"derivative formulas": tally.operations}, n, nodes
 

@@ -3,7 +3,8 @@
 The chain rule runs backwards stage to stage with dense Jacobians, or edge by edge
 on the network's graph; each way is counted on counting floats.
 
-Re-exported by :mod:`histbp.autodiff.costs`.
+Re-exported by :mod:`histbp.nets`; the operations are counted on
+:class:`histbp.autodiff.CountingFloat`.
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ from typing import Any
 import numpy as np
 
 from histbp._validation import as_finite_vector, check_positive_int
-from histbp.autodiff.costs._counting import (
+from histbp.autodiff import (
+    CountedOperations,
     CountingFloat,
-    Operations,
-    Tally,
-    _plain,
+    OperationTally,
     counting,
 )
 
@@ -252,7 +252,7 @@ def _forward_values(net: SparseNetwork, x: np.ndarray) -> list[np.ndarray]:
 
 
 @dataclass(frozen=True)
-class NetworkGradient:
+class SparseGradientResult:
     """The gradient of a :class:`SparseNetwork`'s loss and what it cost.
 
     Attributes
@@ -265,10 +265,10 @@ class NetworkGradient:
         ``dE/dw`` for every link, in the network's order.
     input_gradient : numpy.ndarray
         ``dE/dx``.
-    operations : Operations
+    operations : CountedOperations
         The operations of the backward computation (the forward pass, the same
         for both methods, is not counted).
-    parts : Mapping[str, Operations]
+    parts : Mapping[str, CountedOperations]
         The same operations by phase.
     """
 
@@ -276,8 +276,8 @@ class NetworkGradient:
     loss: float
     weight_gradient: np.ndarray
     input_gradient: np.ndarray
-    operations: Operations
-    parts: Mapping[str, Operations]
+    operations: CountedOperations
+    parts: Mapping[str, CountedOperations]
 
     @property
     def multiplications(self) -> int:
@@ -291,12 +291,12 @@ def _result(
     target: np.ndarray,
     weight_gradient: np.ndarray,
     input_gradient: np.ndarray,
-    parts: dict[str, Tally],
-) -> NetworkGradient:
-    total = Operations()
+    parts: dict[str, OperationTally],
+) -> SparseGradientResult:
+    total = CountedOperations()
     for tally in parts.values():
         total = total + tally.operations
-    return NetworkGradient(
+    return SparseGradientResult(
         method=method,
         loss=float(0.5 * np.sum((layers[-1] - target) ** 2)),
         weight_gradient=weight_gradient,
@@ -306,11 +306,16 @@ def _result(
     )
 
 
+def _number(v: Any) -> float:
+    """The float value of a counted (or plain) number of a sweep."""
+    return v.value if isinstance(v, CountingFloat) else float(v)
+
+
 def _values(layer: np.ndarray) -> list[Any]:
-    return [None if v is None else _plain(v, "the sweep") for v in layer]
+    return [None if v is None else _number(v) for v in layer]
 
 
-def graph_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradient:
+def graph_gradient(net: SparseNetwork, x: Any, target: Any) -> SparseGradientResult:
     """Backpropagate through the network's graph, one link at a time.
 
     Reverse accumulation on the computational graph: for the units of each
@@ -329,7 +334,7 @@ def graph_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradient:
 
     Returns
     -------
-    NetworkGradient
+    SparseGradientResult
         The gradients and the operations of the backward sweep, with parts
         ``"terminal"`` (``h - t`` on the last layer), ``"units"`` (``abar``),
         ``"link adjoints"`` (``hbar_i += w_e abar_j``) and ``"weight
@@ -352,7 +357,7 @@ def graph_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradient:
     hbar: list[list[Any]] = [[None] * w for w in net.widths]
     weight_gradient = np.zeros(net.edges)
     parts = {
-        name: Tally()
+        name: OperationTally()
         for name in ("terminal", "units", "link adjoints", "weight gradients")
     }
     with counting(parts["terminal"]):
@@ -370,7 +375,7 @@ def graph_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradient:
                     continue
                 i = net.source[e]
                 with counting(parts["weight gradients"]):
-                    weight_gradient[e] = _plain(a * h[m][i], "the sweep")
+                    weight_gradient[e] = _number(a * h[m][i])
                 with counting(parts["link adjoints"]):
                     term = net.weights[e] * a
                     hbar[m][i] = term if hbar[m][i] is None else hbar[m][i] + term
@@ -378,7 +383,7 @@ def graph_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradient:
     return _result("graph", layers, target, weight_gradient, input_gradient, parts)
 
 
-def stagewise_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradient:
+def stagewise_gradient(net: SparseNetwork, x: Any, target: Any) -> SparseGradientResult:
     """Backpropagate stage to stage with dense Jacobian matrices, as in the 1960s.
 
     The network is treated as a multi-stage process ``s_k = f_k(s_{k-1}, u_k)``
@@ -405,7 +410,7 @@ def stagewise_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradie
 
     Returns
     -------
-    NetworkGradient
+    SparseGradientResult
         The gradients and the operations, with parts ``"terminal"``
         (``lambda_L``), ``"state Jacobians"`` (forming the ``J_k``),
         ``"state products"`` (``lambda_k J_k``), ``"weight Jacobians"``
@@ -426,7 +431,7 @@ def stagewise_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradie
     layers = _forward_values(net, x)
     h = [[CountingFloat(v) for v in layer] for layer in layers]
     parts = {
-        name: Tally()
+        name: OperationTally()
         for name in (
             "terminal",
             "state Jacobians",

@@ -1,6 +1,6 @@
 """Linnainmaa's application of the reverse sweep: the accumulated rounding error.
 
-Let row ``n`` of a tape (see :mod:`histbp.autodiff.linnainmaa`) compute ``q_n`` in
+Let row ``n`` of a tape (see :class:`histbp.autodiff.LinnainmaaTape`) compute ``q_n`` in
 floating point. Its *local rounding error* is ``r_n = q_n - (exact result of the
 operation on the operands actually stored)``, that is ``r_n = q_n e_n`` with ``e_n``
 the relative rounding error of the operation. Linnainmaa (1970) expands the error
@@ -32,7 +32,13 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.linnainmaa import OPERATIONS, Tape, Variable, format_table, record
+from histbp.autodiff._linnainmaa import (
+    OPERATIONS,
+    LinnainmaaTape,
+    LinnainmaaVariable,
+    linnainmaa_record,
+    linnainmaa_table,
+)
 
 __all__ = [
     "RoundingAnalysis",
@@ -104,13 +110,13 @@ class RoundingAnalysis:
     contributions: np.ndarray
     local_errors: np.ndarray
     coefficients: np.ndarray
-    tape: Tape
+    tape: LinnainmaaTape
     dtype: np.dtype
 
     def table(self) -> str:
         """Return the tape with the columns ``COEFF``, ``LOCAL ERROR``, ``CONTRIB``."""
         columns = {"COEFF": self.coefficients, "LOCAL ERROR": self.local_errors}
-        return format_table(self.tape, columns | {"CONTRIB": self.contributions})
+        return linnainmaa_table(self.tape, columns | {"CONTRIB": self.contributions})
 
     def __str__(self) -> str:
         return "\n".join(
@@ -173,7 +179,7 @@ def accumulated_error(
         with np.errstate(over="ignore"):
             return float(kind(x))
 
-    tape, output = record(f, *args, rounding=to_dtype)
+    tape, output = linnainmaa_record(f, *args, rounding=to_dtype)
     coeff = tape.reverse(output)
     stored = [Fraction(row.value) for row in tape.rows]
     exact: list[Fraction] = []
@@ -316,7 +322,9 @@ def simulate_relative_error(
     return float(e_over_u.mean()), float(e_over_u.var())
 
 
-def relative_sensitivities(tape: Tape, output: Variable) -> np.ndarray:
+def relative_sensitivities(
+    tape: LinnainmaaTape, output: LinnainmaaVariable
+) -> np.ndarray:
     """Return ``COEFF(n) q_n``, the coefficient of ``e_n`` in ``R_N``, for every row.
 
     Since ``r_n = q_n e_n``, the first-order error is ``sum_n COEFF(n) q_n e_n``;
@@ -327,7 +335,7 @@ def relative_sensitivities(tape: Tape, output: Variable) -> np.ndarray:
     return np.array(tape.reverse(output)) * values
 
 
-def first_order_variance(tape: Tape, output: Variable) -> float:
+def first_order_variance(tape: LinnainmaaTape, output: LinnainmaaVariable) -> float:
     """Return ``sum_n (COEFF(n) q_n)**2`` over the operation rows of ``tape``.
 
     If the relative errors ``e_n`` of the operations are independent with mean 0
@@ -347,7 +355,7 @@ def horner(coeffs: Sequence[float], x: Any) -> Any:
     """Return ``coeffs[0] x**d + ... + coeffs[d]`` by Horner's scheme.
 
     Uses only ``*`` and ``+``, so ``x`` may be a
-    :class:`~histbp.autodiff.linnainmaa.Variable` of a tape.
+    :class:`~histbp.autodiff.LinnainmaaVariable` of a tape.
     The first-order error caused by a relative error ``e_x`` of ``x`` is
     ``x p'(x) e_x``, which :func:`relative_sensitivities` returns for the row of
     ``x``.
@@ -454,7 +462,9 @@ def compare_difference_of_squares(
             runs = [accumulated_error(g, r * c, c, dtype=dtype) for g in _FORMS]
             errors.append([run.observed_error / run.exact for run in runs])
         measured.append(np.sqrt(np.mean(np.square(errors), axis=0)) / u)
-        variances = [first_order_variance(*record(g, r, 1.0)) for g in _FORMS]
+        variances = [
+            first_order_variance(*linnainmaa_record(g, r, 1.0)) for g in _FORMS
+        ]
         model.append(np.sqrt(sigma2 * np.array(variances)) / abs(r * r - 1))
     measured, model = np.array(measured), np.array(model)
     return SquaresComparison(ratios, *measured.T, *model.T)
