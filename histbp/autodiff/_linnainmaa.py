@@ -46,7 +46,7 @@ import numbers
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 __all__ = [
     "OPERATIONS",
@@ -143,6 +143,10 @@ class LinnainmaaTape:
         :func:`histbp.autodiff.accumulated_error`); by default values are Python floats.
     """
 
+    #: The arithmetic of each ``TYPE`` of operation row. The gradient-cost
+    #: comparison (:func:`histbp.autodiff.gradient_cost`) extends it in a subclass.
+    operations: ClassVar[Mapping[str, Callable[..., Any]]] = OPERATIONS
+
     def __init__(self, rounding: Callable[[float], float] | None = None) -> None:
         self.rows: list[LinnainmaaRow] = []
         self.rounding = rounding
@@ -167,7 +171,7 @@ class LinnainmaaTape:
         """
         rows = [self._row_of(x) for x in operands]
         values = [self.rows[j].value for j in rows]
-        return self._push(OPERATIONS[kind](*values), kind, *rows)
+        return self._push(self.operations[kind](*values), kind, *rows)
 
     def reverse(self, output: LinnainmaaVariable) -> list[float]:
         """Run the reverse sweep of Algorithm L from the row of ``output``.
@@ -213,13 +217,21 @@ class LinnainmaaTape:
         raise TypeError(f"an operand of type {type(x).__name__} is not a number")
 
     def _push(self, value: float, kind: str, *operands: int) -> LinnainmaaVariable:
+        self.rows.append(LinnainmaaRow(self._stored(value, kind), kind, *operands))
+        return self._variable(len(self.rows) - 1)
+
+    def _stored(self, value: Any, kind: str) -> Any:
+        """Return the ``VALUE`` to store: a float, rounded if asked, and finite."""
         value = float(value)
         if self.rounding is not None:
             value = float(self.rounding(value))
         if not math.isfinite(value):
             raise OverflowError(f"row {len(self.rows)} ({kind}) overflowed to {value}")
-        self.rows.append(LinnainmaaRow(value, kind, *operands))
-        return LinnainmaaVariable(self, len(self.rows) - 1)
+        return value
+
+    def _variable(self, index: int) -> LinnainmaaVariable:
+        """Return the handle of row ``index``."""
+        return LinnainmaaVariable(self, index)
 
 
 def _finite(value: Any, what: str) -> float:

@@ -1,15 +1,15 @@
 """The gradient of ``f : R^n -> R`` five ways, each counted on counting floats.
 
-Finite differences, forward mode (dual numbers), the symbolic chain rule and
-reverse mode (a tape in the manner of Linnainmaa's Algorithm L):
+Finite differences, forward mode (the engine's :class:`~histbp.autodiff.Dual`
+numbers, on counting floats), the symbolic chain rule and reverse mode (Linnainmaa's
+tape, :class:`~histbp.autodiff.LinnainmaaTape`, on counting floats):
 :func:`gradient_cost`, exported by :mod:`histbp.autodiff`.
 """
 
 from __future__ import annotations
 
 import math
-import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -17,18 +17,20 @@ from typing import Any
 import numpy as np
 
 from histbp._validation import as_finite_vector, check_callable
+from histbp.autodiff._costs._counted_tape import (
+    CountedTape,
+    CountedVariable,
+    counted_reverse_sweep,
+)
 from histbp.autodiff._costs._counting import (
     CountedOperations,
     CountingFloat,
     OperationTally,
     _counting_array,
-    _Number,
     _plain,
-    _real,
     counting,
 )
 from histbp.autodiff._symbolic import (
-    FUNCTIONS,
     evaluate_expression,
     symbolic_derivative,
     symbolic_expression,
@@ -42,270 +44,6 @@ METHODS = (
     "reverse-mode",
 )
 """The ways :func:`gradient_cost` can compute a gradient."""
-
-# -- forward mode: dual numbers over counting floats -----------------------------------
-
-
-class _Dual(_Number):
-    """A value and its tangent (both counting floats): one forward-mode pass."""
-
-    __slots__ = ("tangent", "value")
-
-    def __init__(self, value: Any, tangent: Any) -> None:
-        self.value = value
-        self.tangent = tangent
-
-    def __add__(self, o: Any) -> Any:
-        if isinstance(o, _Dual):
-            return _Dual(self.value + o.value, self.tangent + o.tangent)
-        return (
-            NotImplemented if _real(o) is None else _Dual(self.value + o, self.tangent)
-        )
-
-    __radd__ = __add__
-
-    def __sub__(self, o: Any) -> Any:
-        if isinstance(o, _Dual):
-            return _Dual(self.value - o.value, self.tangent - o.tangent)
-        return (
-            NotImplemented if _real(o) is None else _Dual(self.value - o, self.tangent)
-        )
-
-    def __rsub__(self, o: Any) -> Any:
-        return (
-            NotImplemented if _real(o) is None else _Dual(o - self.value, -self.tangent)
-        )
-
-    def __mul__(self, o: Any) -> Any:
-        if isinstance(o, _Dual):
-            tangent = self.tangent * o.value + self.value * o.tangent
-            return _Dual(self.value * o.value, tangent)
-        if _real(o) is None:
-            return NotImplemented
-        return _Dual(self.value * o, self.tangent * o)
-
-    __rmul__ = __mul__
-
-    def __truediv__(self, o: Any) -> Any:
-        if isinstance(o, _Dual):
-            q = self.value / o.value
-            return _Dual(q, (self.tangent - q * o.tangent) / o.value)
-        if _real(o) is None:
-            return NotImplemented
-        return _Dual(self.value / o, self.tangent / o)
-
-    def __rtruediv__(self, o: Any) -> Any:
-        if _real(o) is None:
-            return NotImplemented
-        q = o / self.value
-        return _Dual(q, -(q * self.tangent) / self.value)
-
-    def __pow__(self, o: Any) -> Any:
-        p = _real(o)
-        if p is None:
-            raise TypeError("forward mode here supports ** with a number as exponent")
-        return _Dual(self.value**p, p * self.value ** (p - 1.0) * self.tangent)
-
-    def __rpow__(self, o: Any) -> Any:
-        raise TypeError("forward mode here supports ** with a number as exponent")
-
-    def __neg__(self) -> _Dual:
-        return _Dual(-self.value, -self.tangent)
-
-    def __pos__(self) -> _Dual:
-        return self
-
-    def exp(self) -> _Dual:
-        e = self.value.exp()
-        return _Dual(e, e * self.tangent)
-
-    def log(self) -> _Dual:
-        return _Dual(self.value.log(), self.tangent / self.value)
-
-    def sin(self) -> _Dual:
-        return _Dual(self.value.sin(), self.value.cos() * self.tangent)
-
-    def cos(self) -> _Dual:
-        return _Dual(self.value.cos(), -(self.value.sin() * self.tangent))
-
-    def tanh(self) -> _Dual:
-        t = self.value.tanh()
-        return _Dual(t, (1.0 - t * t) * self.tangent)
-
-    def sqrt(self) -> _Dual:
-        s = self.value.sqrt()
-        return _Dual(s, self.tangent / (2.0 * s))
-
-
-# -- reverse mode: a tape of counted operations ----------------------------------------
-
-
-class _Tape:
-    """Rows of (operation, operand rows, operand values, result), as in Algorithm L.
-
-    A constant operand has row ``None``. :meth:`sweep` runs Linnainmaa's reverse
-    sweep with the local partial derivatives of each row, on counting floats.
-    """
-
-    def __init__(self) -> None:
-        self.ops: list[str] = []
-        self.rows: list[tuple[int | None, ...]] = []
-        self.args: list[tuple[Any, ...]] = []
-        self.results: list[Any] = []
-
-    def push(self, op: str, operands: Sequence[Any], result: Any) -> _Active:
-        self.ops.append(op)
-        self.rows.append(
-            tuple(a.index if isinstance(a, _Active) else None for a in operands)
-        )
-        self.args.append(
-            tuple(a.value if isinstance(a, _Active) else a for a in operands)
-        )
-        self.results.append(result)
-        return _Active(self, len(self.ops) - 1, result)
-
-    def sweep(self, output: int) -> list[Any]:
-        """Return the adjoint of every row (``None`` where it stays zero).
-
-        ``COEFF(output) = 1``; for ``K = output, ..., 0``, every operand row ``j``
-        of row ``K`` gets ``COEFF(j) += D_j COEFF(K)``; the first contribution to
-        a row is stored, not added to zero.
-        """
-        adjoint: list[Any] = [None] * len(self.ops)
-        adjoint[output] = CountingFloat(1.0)
-        for k in range(output, -1, -1):
-            bar = adjoint[k]
-            if bar is None or self.ops[k] == "input":
-                continue
-            terms = _adjoint_terms(self.ops[k], bar, self.args[k], self.results[k])
-            for j, term in zip(self.rows[k], terms, strict=True):
-                if j is not None:
-                    term = _force(term)
-                    adjoint[j] = term if adjoint[j] is None else adjoint[j] + term
-        return adjoint
-
-
-def _adjoint_terms(op: str, bar: Any, args: tuple[Any, ...], result: Any) -> list[Any]:
-    """The contributions ``bar * d(result)/d(operand)`` of one row, computed lazily.
-
-    Multiplications by 1 and -1 are not performed (only negations), and no term is
-    computed for a constant operand.
-    """
-    a = args[0]
-    match op:
-        case "add":
-            return [bar, bar]
-        case "sub":
-            return [bar, _Lazy(lambda: -bar)]
-        case "neg":
-            return [-bar]
-        case "mul":
-            return [_Lazy(lambda: bar * args[1]), _Lazy(lambda: bar * a)]
-        case "div":
-            g = bar / args[1]
-            return [g, _Lazy(lambda: -(g * result))]
-        case "pow":
-            p = args[1]
-            return [bar * (p * a ** (p - 1.0)), None]
-        case "exp":
-            return [bar * result]
-        case "log":
-            return [bar / a]
-        case "sin":
-            return [bar * a.cos()]
-        case "cos":
-            return [-(bar * a.sin())]
-        case "tanh":
-            return [bar * (1.0 - result * result)]
-        case "sqrt":
-            return [bar / (2.0 * result)]
-    raise ValueError(f"unknown operation {op!r}")  # pragma: no cover
-
-
-class _Lazy:
-    """A term computed only when its operand is a row, so constants cost nothing."""
-
-    __slots__ = ("fn",)
-
-    def __init__(self, fn: Callable[[], Any]) -> None:
-        self.fn = fn
-
-
-def _force(term: Any) -> Any:
-    return term.fn() if isinstance(term, _Lazy) else term
-
-
-class _Active(_Number):
-    """A value recorded on a :class:`_Tape`."""
-
-    __slots__ = ("index", "tape", "value")
-
-    def __init__(self, tape: _Tape, index: int, value: Any) -> None:
-        self.tape = tape
-        self.index = index
-        self.value = value
-
-    def _op(self, op: str, fn: Callable, *operands: Any) -> Any:
-        values = []
-        for a in operands:
-            if isinstance(a, _Active):
-                values.append(a.value)
-            elif _real(a) is not None:
-                values.append(a)
-            else:
-                return NotImplemented
-        return self.tape.push(op, operands, fn(*values))
-
-    def __add__(self, o: Any) -> Any:
-        return self._op("add", operator.add, self, o)
-
-    def __radd__(self, o: Any) -> Any:
-        return self._op("add", operator.add, o, self)
-
-    def __sub__(self, o: Any) -> Any:
-        return self._op("sub", operator.sub, self, o)
-
-    def __rsub__(self, o: Any) -> Any:
-        return self._op("sub", operator.sub, o, self)
-
-    def __mul__(self, o: Any) -> Any:
-        return self._op("mul", operator.mul, self, o)
-
-    def __rmul__(self, o: Any) -> Any:
-        return self._op("mul", operator.mul, o, self)
-
-    def __truediv__(self, o: Any) -> Any:
-        return self._op("div", operator.truediv, self, o)
-
-    def __rtruediv__(self, o: Any) -> Any:
-        return self._op("div", operator.truediv, o, self)
-
-    def __pow__(self, o: Any) -> Any:
-        if _real(o) is None:
-            raise TypeError("reverse mode here supports ** with a number as exponent")
-        return self._op("pow", operator.pow, self, o)
-
-    def __rpow__(self, o: Any) -> Any:
-        raise TypeError("reverse mode here supports ** with a number as exponent")
-
-    def __neg__(self) -> Any:
-        return self._op("neg", operator.neg, self)
-
-    def __pos__(self) -> _Active:
-        return self
-
-
-def _active_function(name: str) -> Callable[[_Active], _Active]:
-    def method(self: _Active) -> _Active:
-        return self.tape.push(name, (self,), getattr(self.value, name)())
-
-    method.__name__ = name
-    return method
-
-
-for _name in FUNCTIONS:
-    setattr(_Active, _name, _active_function(_name))
-
 
 # -- the gradient by each method -------------------------------------------------------
 
@@ -368,14 +106,15 @@ def gradient_cost(
     ----------
     f
         ``f(x, *args)``, a scalar function of the vector ``x`` built from
-        ``+ - * / **`` (numeric exponents) and numpy's ``exp``, ``log``, ``sin``,
-        ``cos``, ``tanh``, ``sqrt``. It receives ``x`` as an object array (read
-        ``x[i]``, ``len(x)``, or use numpy elementwise and ``@``).
+        ``+ - * / **`` and numpy's ``exp``, ``log``, ``sin``, ``cos``, ``tanh``,
+        ``sqrt``; exponents must be numbers, except in forward mode. It receives
+        ``x`` as an object array (read ``x[i]``, ``len(x)``, or use numpy
+        elementwise and ``@``).
     x
         The point, a finite 1-D array of length ``n >= 1``.
     *args
         Further arguments, passed unchanged (loop bounds, constant data).
-        CountedOperations among constants alone are not counted by any method.
+        Operations among constants alone are not counted by any method.
     method
         One of :data:`METHODS`.
     step
@@ -488,18 +227,18 @@ def _differences(
 def _forward_mode(
     f: Callable, x: np.ndarray, args: tuple, step: float | None
 ) -> _Result:
+    from histbp.autodiff import Dual  # the engine's dual number, on counting floats
+
     n = x.size
     passes = OperationTally()
     gradient = np.empty(n)
     for i in range(n):
         duals = np.empty(n, dtype=object)
         for j in range(n):
-            duals[j] = _Dual(CountingFloat(x[j]), CountingFloat(float(i == j)))
+            duals[j] = Dual(CountingFloat(x[j]), CountingFloat(float(i == j)))
         with counting(passes):
-            out = f(duals, *args)
-        if isinstance(out, np.ndarray) and out.shape == () and out.dtype == object:
-            out = out[()]
-        gradient[i] = _plain(out.tangent, "f") if isinstance(out, _Dual) else 0.0
+            out = _scalar(f(duals, *args))
+        gradient[i] = _plain(out.tangent, "f") if isinstance(out, Dual) else 0.0
     return gradient, {"forward passes": passes.operations}, n, None
 
 
@@ -520,25 +259,30 @@ def _reverse_mode(
     f: Callable, x: np.ndarray, args: tuple, step: float | None
 ) -> _Result:
     n = x.size
-    tape = _Tape()
+    tape = CountedTape()
     inputs = np.empty(n, dtype=object)
     for i in range(n):
-        inputs[i] = tape.push("input", (), CountingFloat(x[i]))
+        inputs[i] = tape.input(x[i])
     with counting() as forward:
-        out = f(inputs, *args)
-    if isinstance(out, np.ndarray) and out.shape == () and out.dtype == object:
-        out = out[()]
+        out = _scalar(f(inputs, *args))
     gradient = np.zeros(n)
     with counting() as reverse:
-        if isinstance(out, _Active):
-            adjoint = tape.sweep(out.index)
+        if isinstance(out, CountedVariable):
+            coeff = counted_reverse_sweep(tape, out.index)
             for i in range(n):
-                if adjoint[i] is not None:
-                    gradient[i] = _plain(adjoint[i], "f")
+                if coeff[i] is not None:
+                    gradient[i] = _plain(coeff[i], "f")
         else:
             _plain(out, "f")
     parts = {"forward sweep": forward.operations, "reverse sweep": reverse.operations}
     return gradient, parts, 1, None
+
+
+def _scalar(out: Any) -> Any:
+    """Unwrap a 0-d object array returned by ``f``."""
+    if isinstance(out, np.ndarray) and out.shape == () and out.dtype == object:
+        return out[()]
+    return out
 
 
 def _forward_differences(
