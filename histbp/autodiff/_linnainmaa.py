@@ -48,6 +48,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from histbp._validation import as_finite_number
+
 __all__ = [
     "OPERATIONS",
     "LinnainmaaRow",
@@ -156,11 +158,11 @@ class LinnainmaaTape:
 
     def input(self, value: float) -> LinnainmaaVariable:
         """Append an ``INPUT`` row holding ``value`` and return its variable."""
-        return self._push(_finite(value, "an input"), "INPUT")
+        return self._push(as_finite_number(value, "an input", real=True), "INPUT")
 
     def constant(self, value: float) -> LinnainmaaVariable:
         """Append a ``CONST`` row: a number of the program, not differentiated."""
-        return self._push(_finite(value, "a constant"), "CONST")
+        return self._push(as_finite_number(value, "a constant", real=True), "CONST")
 
     def operate(
         self, kind: str, *operands: LinnainmaaVariable | float
@@ -232,15 +234,6 @@ class LinnainmaaTape:
     def _variable(self, index: int) -> LinnainmaaVariable:
         """Return the handle of row ``index``."""
         return LinnainmaaVariable(self, index)
-
-
-def _finite(value: Any, what: str) -> float:
-    """Return ``value`` as a float, refusing non-numbers and infinities."""
-    if not isinstance(value, numbers.Real):
-        raise TypeError(f"{what} must be a real number, not {type(value).__name__}")
-    if not math.isfinite(value):
-        raise ValueError(f"{what} must be finite, got {value!r}")
-    return float(value)
 
 
 class LinnainmaaVariable:

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from histbp._validation import check_choice, check_random_state
 from histbp.autodiff._linnainmaa import (
     OPERATIONS,
     LinnainmaaTape,
@@ -210,11 +211,6 @@ def accumulated_error(
 # --- statistics of the rounding error ---------------------------------------------
 
 
-def _check_mode(mode: str) -> None:
-    if mode not in ("round", "truncate"):
-        raise ValueError(f"mode must be 'round' or 'truncate', got {mode!r}")
-
-
 def _check_base(base: int) -> None:
     if not isinstance(base, int) or base < 2:
         raise ValueError(f"base must be an integer of at least 2, got {base!r}")
@@ -244,7 +240,7 @@ def relative_error_mean(base: int, mode: str = "round") -> float:
         ``E[e] / u``.
     """
     _check_base(base)
-    _check_mode(mode)
+    check_choice(mode, "mode", ("round", "truncate"))
     return 0.0 if mode == "round" else (1 - base) / (2 * math.log(base))
 
 
@@ -282,7 +278,7 @@ def simulate_relative_error(
     digits: int,
     mode: str = "round",
     n: int = 1_000_000,
-    seed: int | None = 0,
+    seed: int | np.random.Generator | None = 0,
 ) -> tuple[float, float]:
     """Measure the mean and variance of the relative error by Monte Carlo.
 
@@ -302,7 +298,7 @@ def simulate_relative_error(
     n
         The number of samples.
     seed
-        Seed of :func:`numpy.random.default_rng`.
+        ``None``, a non-negative integer or a numpy ``Generator``.
 
     Returns
     -------
@@ -312,10 +308,10 @@ def simulate_relative_error(
         The sample variance of ``e / u``; compare :func:`relative_error_variance`.
     """
     _check_base(base)
-    _check_mode(mode)
+    check_choice(mode, "mode", ("round", "truncate"))
     if not 1 <= digits or base**digits > 2**40:
         raise ValueError(f"need 1 <= digits and base**digits <= 2**40, got {digits}")
-    m = float(base) ** -np.random.default_rng(seed).random(n)
+    m = float(base) ** -check_random_state(seed).random(n)
     scaled = m * float(base) ** digits
     cut = np.rint(scaled) if mode == "round" else np.floor(scaled)
     e_over_u = (cut - scaled) / m
@@ -406,7 +402,7 @@ def compare_difference_of_squares(
     ratios: Sequence[float],
     dtype: Any = np.float32,
     samples: int = 1000,
-    seed: int | None = 0,
+    seed: int | np.random.Generator | None = 0,
 ) -> SquaresComparison:
     """Measure the accuracy of the two forms of ``a**2 - c**2`` at given ``a / c``.
 
@@ -423,7 +419,7 @@ def compare_difference_of_squares(
     samples
         The number of pairs ``(a, c)`` per ratio.
     seed
-        Seed of :func:`numpy.random.default_rng`.
+        ``None``, a non-negative integer or a numpy ``Generator``.
 
     Returns
     -------
@@ -454,7 +450,7 @@ def compare_difference_of_squares(
         raise ValueError("ratios must be positive and different from 1")
     u = unit_roundoff(dtype)
     sigma2 = relative_error_variance(2)
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(seed)
     measured, model = [], []
     for r in ratios:
         errors = []

@@ -40,6 +40,8 @@ from typing import Any
 
 import numpy as np
 
+from histbp._validation import as_finite_number, check_callable, check_positive_int
+
 __all__ = [
     "FUNCTIONS",
     "SymbolicExpr",
@@ -259,11 +261,8 @@ def _gc_paused() -> Iterator[None]:
 
 def symbolic_constant(value: float) -> SymbolicExpr:
     """Return the leaf holding the number ``value``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"a constant must be a real number, not {type(value).__name__}")
-    if not math.isfinite(value):
-        raise ValueError(f"a constant must be finite, got {value!r}")
-    return SymbolicExpr("const", value=float(value))
+    value = as_finite_number(value, "a constant", real=True)
+    return SymbolicExpr("const", value=value)
 
 
 def _const(value: float) -> SymbolicExpr:
@@ -336,10 +335,7 @@ def symbolic_variables(n: int) -> np.ndarray:
         Shape ``(n,)``, dtype object: a function reading ``x[i]`` or using
         ``len(x)``, elementwise numpy functions or ``@`` runs on it unchanged.
     """
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"n must be an integer, got {type(n).__name__}")
-    if n < 1:
-        raise ValueError(f"n must be a positive integer, got {n}")
+    n = check_positive_int(n, "n")
     out = np.empty(int(n), dtype=object)
     for i in range(int(n)):
         out[i] = SymbolicExpr("var", index=i)
@@ -372,8 +368,7 @@ def symbolic_expression(f: Callable[..., Any], n: int, *args: Any) -> SymbolicEx
     ValueError
         If ``n`` is not positive.
     """
-    if not callable(f):
-        raise TypeError(f"f must be callable, got {type(f).__name__}")
+    check_callable(f, "f")
     with _gc_paused():
         out = f(symbolic_variables(n), *args)
     if isinstance(out, SymbolicExpr):
@@ -415,7 +410,7 @@ def symbolic_derivative(expr: SymbolicExpr, index: int) -> SymbolicExpr:
     expression swell.
     """
     if not isinstance(expr, SymbolicExpr):
-        raise TypeError(f"expr must be an SymbolicExpr, got {type(expr).__name__}")
+        raise TypeError(f"expr must be a SymbolicExpr, got {type(expr).__name__}")
     if isinstance(index, bool) or not isinstance(index, numbers.Integral):
         raise TypeError(f"index must be an integer, got {type(index).__name__}")
     if index < 0:
@@ -507,7 +502,7 @@ def evaluate_expression(
         If a variable has no value.
     """
     if not isinstance(expr, SymbolicExpr):
-        raise TypeError(f"expr must be an SymbolicExpr, got {type(expr).__name__}")
+        raise TypeError(f"expr must be a SymbolicExpr, got {type(expr).__name__}")
     with _gc_paused():
         return _evaluate(expr, values)
 

@@ -9,7 +9,6 @@ Re-exported by :mod:`histbp.nets`; the operations are counted on
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -17,7 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import as_finite_vector, check_positive_int
+from histbp._validation import (
+    as_finite_vector,
+    check_positive_int,
+    check_random_state,
+    check_real,
+)
 from histbp.autodiff import (
     CountedOperations,
     CountingFloat,
@@ -100,7 +104,11 @@ class SparseNetwork:
 
 
 def sparse_network(
-    widths: Sequence[int], density: float, *, span: int = 2, seed: int = 0
+    widths: Sequence[int],
+    density: float,
+    *,
+    span: int = 2,
+    seed: int | np.random.Generator | None = 0,
 ) -> SparseNetwork:
     """Draw a random layered network with links that may skip layers.
 
@@ -118,7 +126,7 @@ def sparse_network(
     span
         The longest link, in layers, positive.
     seed
-        Seed of the random generator.
+        ``None``, a non-negative integer or a numpy ``Generator``.
 
     Returns
     -------
@@ -128,19 +136,16 @@ def sparse_network(
     Raises
     ------
     TypeError
-        If a width or ``span`` is not an integer, or ``density`` not a number.
+        If a width or ``span`` is not an integer, or ``density`` not a real number.
     ValueError
         If fewer than two widths are given or a value is out of range.
     """
     widths = tuple(check_positive_int(w, "each width") for w in widths)
     if len(widths) < 2:
         raise ValueError(f"widths must list at least two layers, got {len(widths)}")
-    if isinstance(density, bool) or not isinstance(density, numbers.Real):
-        raise TypeError(f"density must be a number, got {type(density).__name__}")
-    if not 0.0 < density <= 1.0:
-        raise ValueError(f"density must lie in (0, 1], got {density}")
+    density = check_real(density, "density", low=0, high=1, low_open=True)
     span = check_positive_int(span, "span")
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(seed)
     columns: dict[str, list[np.ndarray]] = {
         "target_layer": [],
         "target": [],
@@ -167,7 +172,7 @@ def sparse_network(
                 rng.standard_normal(target.size) / np.sqrt(fan_in[target])
             )
     arrays = {name: np.concatenate(parts) for name, parts in columns.items()}
-    return SparseNetwork(widths, span, float(density), **arrays)
+    return SparseNetwork(widths, span, density, **arrays)
 
 
 def _check_network_inputs(

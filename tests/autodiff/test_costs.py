@@ -296,7 +296,10 @@ def test_function_independent_of_x():
 
 
 def test_gradient_cost_errors():
-    with pytest.raises(ValueError, match="unknown method 'backprop'; choose one of"):
+    with pytest.raises(
+        ValueError,
+        match=r"method must be 'forward-difference', .* or 'reverse-mode', got 'backp",
+    ):
         gradient_cost(product, [1.0], method="backprop")
     with pytest.raises(TypeError, match="f must be callable"):
         gradient_cost(None, [1.0])
@@ -306,7 +309,7 @@ def test_gradient_cost_errors():
         gradient_cost(product, np.ones((2, 2)))
     with pytest.raises(ValueError, match="x contains non-finite values"):
         gradient_cost(product, [1.0, np.nan])
-    with pytest.raises(ValueError, match="step must be a positive number"):
+    with pytest.raises(ValueError, match=r"step must lie in \(0, inf\], got 0.0"):
         gradient_cost(product, [1.0], method="forward-difference", step=0.0)
     with pytest.raises(TypeError, match="f must return a scalar"):
         gradient_cost(lambda v: v, [1.0, 2.0])
@@ -450,7 +453,7 @@ def test_network_errors():
         sparse_network((4, 0), 0.5)
     with pytest.raises(ValueError, match=r"density must lie in \(0, 1\]"):
         sparse_network((4, 4), 0.0)
-    with pytest.raises(TypeError, match="density must be a number"):
+    with pytest.raises(TypeError, match="density must be a real number"):
         sparse_network((4, 4), "dense")
     with pytest.raises(ValueError, match="span must be a positive integer"):
         sparse_network((4, 4), 0.5, span=0)

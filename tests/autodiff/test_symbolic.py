@@ -151,7 +151,7 @@ def test_object_arrays_and_matmul():
 
 def test_errors_name_the_problem():
     (x,) = symbolic_variables(1)
-    with pytest.raises(TypeError, match="expr must be an SymbolicExpr"):
+    with pytest.raises(TypeError, match="expr must be a SymbolicExpr"):
         symbolic_derivative(1.0, 0)
     with pytest.raises(TypeError, match="index must be an integer"):
         symbolic_derivative(x, 0.5)
@@ -177,7 +177,7 @@ def test_errors_name_the_problem():
         np.arctan(x)
     with pytest.raises(ValueError, match="no value given for variable x3"):
         evaluate_expression(symbolic_variables(4)[3], [1.0])
-    with pytest.raises(TypeError, match="expr must be an SymbolicExpr"):
+    with pytest.raises(TypeError, match="expr must be a SymbolicExpr"):
         evaluate_expression(2.0, [])
     with pytest.raises(ValueError, match="finite"):
         symbolic_constant(float("inf"))

@@ -8,7 +8,6 @@ tape, :class:`~histbp.autodiff.LinnainmaaTape`, on counting floats):
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -16,7 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import as_finite_vector, check_callable
+from histbp._validation import (
+    as_finite_vector,
+    check_callable,
+    check_choice,
+    check_real,
+)
 from histbp.autodiff._costs._counted_tape import (
     CountedTape,
     CountedVariable,
@@ -155,15 +159,10 @@ def gradient_cost(
     (6, 3)
     """
     check_callable(f, "f")
-    if method not in METHODS:
-        raise ValueError(
-            f"unknown method {method!r}; choose one of {', '.join(METHODS)}"
-        )
+    check_choice(method, "method", METHODS)
     x = as_finite_vector(x, "x")
     if step is not None:
-        step = float(step)
-        if not (math.isfinite(step) and step > 0):
-            raise ValueError(f"step must be a positive number, got {step}")
+        step = check_real(step, "step", low=0, low_open=True)
     with counting() as tally:
         value = _plain(f(_counting_array(x), *args), "f")
     function_operations = tally.operations
