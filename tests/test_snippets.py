@@ -17,6 +17,9 @@ import pytest
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
+# A cell's MyST options (``:tags: [hide-input]`` lines, or a ``---`` YAML block) come
+# first; they are not code.
+CELL_OPTIONS = re.compile(r"\A(?:---\n.*?^---\n|(?::[\w-]+:[^\n]*\n)+)", re.S | re.M)
 
 
 def _pages() -> list[tuple[str, list[str]]]:
@@ -24,7 +27,10 @@ def _pages() -> list[tuple[str, list[str]]]:
     for page in sorted(DOCS.rglob("*.md")):
         if "_build" in page.parts:
             continue
-        cells = CODE_CELL.findall(page.read_text("utf-8"))
+        cells = [
+            CELL_OPTIONS.sub("", cell, count=1)
+            for cell in CODE_CELL.findall(page.read_text("utf-8"))
+        ]
         if cells:
             found.append((page.relative_to(DOCS).with_suffix("").as_posix(), cells))
     return found
