@@ -564,7 +564,10 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         _REVERSE,
         ("griewank2012",),
         "A history of the reverse mode and its cheap-gradient principle.",
-        implementations=("histbp.autodiff.compile_gradient",),
+        implementations=(
+            "histbp.autodiff.compile_gradient",
+            "histbp.autodiff.LinnainmaaTape",
+        ),
     ),
 )
 
