@@ -175,9 +175,14 @@ def sparse_network(
     return SparseNetwork(widths, span, density, **arrays)
 
 
-def _check_network_inputs(
-    net: SparseNetwork, x: Any, target: Any
-) -> tuple[np.ndarray, np.ndarray]:
+def _start_backward(
+    net: SparseNetwork, x: Any, target: Any, parts: tuple[str, ...]
+) -> tuple[np.ndarray, list[np.ndarray], list[list[Any]], dict[str, OperationTally]]:
+    """Check the inputs and run the forward pass for a counted backward sweep.
+
+    Returns the target, the layers' values as floats and as counting floats, and
+    one empty tally per part of the sweep.
+    """
     if not isinstance(net, SparseNetwork):
         raise TypeError(f"net must be a SparseNetwork, got {type(net).__name__}")
     x = as_finite_vector(
@@ -186,7 +191,9 @@ def _check_network_inputs(
     target = as_finite_vector(
         target, "target", net.widths[-1], f"the last layer has {net.widths[-1]} units"
     )
-    return x, target
+    layers = _forward_values(net, x)
+    h = [[CountingFloat(v) for v in layer] for layer in layers]
+    return target, layers, h, {name: OperationTally() for name in parts}
 
 
 def network_loss(net: SparseNetwork, x: Any, target: Any, weights: Any = None) -> Any:
@@ -356,15 +363,11 @@ def graph_gradient(net: SparseNetwork, x: Any, target: Any) -> SparseGradientRes
     ----------
     Linnainmaa (1970) [linnainmaa1970]; Werbos (1982) [werbos1982] for networks.
     """
-    x, target = _check_network_inputs(net, x, target)
-    layers = _forward_values(net, x)
-    h = [[CountingFloat(v) for v in layer] for layer in layers]
+    target, layers, h, parts = _start_backward(
+        net, x, target, ("terminal", "units", "link adjoints", "weight gradients")
+    )
     hbar: list[list[Any]] = [[None] * w for w in net.widths]
     weight_gradient = np.zeros(net.edges)
-    parts = {
-        name: OperationTally()
-        for name in ("terminal", "units", "link adjoints", "weight gradients")
-    }
     with counting(parts["terminal"]):
         hbar[-1] = [h[-1][j] - target[j] for j in range(net.widths[-1])]
     for k in range(net.depth, 0, -1):
@@ -432,19 +435,18 @@ def stagewise_gradient(net: SparseNetwork, x: Any, target: Any) -> SparseGradien
     ----------
     Kelley (1960) [kelley1960]; Bryson (1961) [bryson1961].
     """
-    x, target = _check_network_inputs(net, x, target)
-    layers = _forward_values(net, x)
-    h = [[CountingFloat(v) for v in layer] for layer in layers]
-    parts = {
-        name: OperationTally()
-        for name in (
+    target, layers, h, parts = _start_backward(
+        net,
+        x,
+        target,
+        (
             "terminal",
             "state Jacobians",
             "state products",
             "weight Jacobians",
             "weight products",
-        )
-    }
+        ),
+    )
     weight_gradient = np.zeros(net.edges)
 
     def offsets(k: int) -> dict[int, int]:
