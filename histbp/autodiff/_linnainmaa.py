@@ -74,8 +74,9 @@ OPERATIONS: dict[str, Callable[..., Any]] = {
 class LinnainmaaRow:
     """One row of the tape: ``VALUE``, ``TYPE``, ``OPER1`` and ``OPER2``.
 
-    ``type`` is ``"INPUT"``, ``"CONST"`` or a key of :data:`OPERATIONS`;
-    ``oper1`` and ``oper2`` are the row numbers of the operands, or ``None``.
+    ``type`` is ``"INPUT"``, ``"CONST"`` or an operation (``"NEG"``, ``"ADD"``,
+    ``"SUB"``, ``"MUL"``, ``"DIV"``); ``oper1`` and ``oper2`` are the row numbers
+    of the operands, or ``None``.
     """
 
     value: float

@@ -71,12 +71,14 @@ class SymbolicExpr:
 
     ``op`` is ``"var"`` (a variable, ``index`` is its number), ``"const"``
     (``value`` is the number), one of ``"add"``, ``"sub"``, ``"mul"``,
-    ``"div"``, ``"pow"`` (two arguments), ``"neg"`` (one) or a name of
-    :data:`FUNCTIONS` (one argument). Nodes are not modified after they are made.
+    ``"div"``, ``"pow"`` (two arguments), ``"neg"`` (one) or one of ``"exp"``,
+    ``"log"``, ``"sin"``, ``"cos"``, ``"tanh"``, ``"sqrt"`` (one argument). Nodes
+    are not modified after they are made.
 
     Operators between expressions and numbers (``+ - * / **``, unary ``-``) and
-    the numpy functions of :data:`FUNCTIONS` (``np.tanh(e)``, also elementwise
-    on object arrays of expressions) return new trees holding *copies* of their
+    the numpy functions ``exp``, ``log``, ``sin``, ``cos``, ``tanh``, ``sqrt``
+    (``np.tanh(e)``, also elementwise on object arrays of expressions) return new
+    trees holding *copies* of their
     operands, so no node is ever part of two trees. ``**`` needs a number as
     exponent. Anything else (comparisons, ``float()``, ``math.sin``) raises
     :class:`TypeError`, because a formula has no value to compare or convert.
@@ -199,7 +201,7 @@ class SymbolicExpr:
     __lt__ = __le__ = __gt__ = __ge__ = _compare
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kw: Any) -> Any:
-        """Build a node for numpy's ``+ - * / **``, negation and :data:`FUNCTIONS`."""
+        """Build a node for numpy's ``+ - * / **``, negation and ``FUNCTIONS``."""
         name = ufunc.__name__
         if method != "__call__" or kw:
             raise TypeError(f"numpy.{name}.{method} is not supported on expressions")
@@ -349,7 +351,7 @@ def symbolic_expression(f: Callable[..., Any], n: int, *args: Any) -> SymbolicEx
     ----------
     f
         A function of a vector ``x`` (and of ``args``, passed unchanged) built
-        from ``+ - * / **`` and numpy's functions of :data:`FUNCTIONS`.
+        from ``+ - * / **`` and numpy's functions of ``FUNCTIONS``.
     n
         The length of ``x``.
     *args
@@ -479,7 +481,7 @@ def evaluate_expression(
     """Evaluate ``expr`` with ``values[i]`` in place of variable ``i``.
 
     The values may be floats or any numbers with ``+ - * / **`` and methods
-    named as :data:`FUNCTIONS` (such as
+    named as ``FUNCTIONS`` (such as
     :class:`~histbp.autodiff.CountingFloat`, which counts the operations).
     Each operation node is evaluated once, each time it appears in the tree.
 
