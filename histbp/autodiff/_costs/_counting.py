@@ -238,36 +238,6 @@ class CountingFloat(_Number):
             return self._apply(kind, fn, o, self.value)
         return self._apply(kind, fn, self.value, o)
 
-    def __add__(self, other: Any) -> Any:
-        return self._binary(other, "add", operator.add, False)
-
-    def __radd__(self, other: Any) -> Any:
-        return self._binary(other, "add", operator.add, True)
-
-    def __sub__(self, other: Any) -> Any:
-        return self._binary(other, "add", operator.sub, False)
-
-    def __rsub__(self, other: Any) -> Any:
-        return self._binary(other, "add", operator.sub, True)
-
-    def __mul__(self, other: Any) -> Any:
-        return self._binary(other, "mul", operator.mul, False)
-
-    def __rmul__(self, other: Any) -> Any:
-        return self._binary(other, "mul", operator.mul, True)
-
-    def __truediv__(self, other: Any) -> Any:
-        return self._binary(other, "div", operator.truediv, False)
-
-    def __rtruediv__(self, other: Any) -> Any:
-        return self._binary(other, "div", operator.truediv, True)
-
-    def __pow__(self, other: Any) -> Any:
-        return self._binary(other, "pow", operator.pow, False)
-
-    def __rpow__(self, other: Any) -> Any:
-        return self._binary(other, "pow", operator.pow, True)
-
     def __neg__(self) -> CountingFloat:
         return self._apply("add", operator.neg, self.value)
 
@@ -280,17 +250,37 @@ class CountingFloat(_Number):
             return NotImplemented
         return fn(self.value, o)
 
-    def __lt__(self, other: Any) -> bool:
-        return self._compare(other, operator.lt)
 
-    def __le__(self, other: Any) -> bool:
-        return self._compare(other, operator.le)
+# The arithmetic operators, each counted under its kind (subtraction as an
+# addition), and the comparisons, which are not counted.
+_ARITHMETIC = {
+    "add": ("add", operator.add),
+    "sub": ("add", operator.sub),
+    "mul": ("mul", operator.mul),
+    "truediv": ("div", operator.truediv),
+    "pow": ("pow", operator.pow),
+}
 
-    def __gt__(self, other: Any) -> bool:
-        return self._compare(other, operator.gt)
 
-    def __ge__(self, other: Any) -> bool:
-        return self._compare(other, operator.ge)
+def _counting_operator(kind: str, fn: Callable, reflected: bool) -> Callable:
+    def method(self: CountingFloat, other: Any) -> Any:
+        return self._binary(other, kind, fn, reflected)
+
+    return method
+
+
+def _comparison(fn: Callable[[float, float], bool]) -> Callable:
+    def method(self: CountingFloat, other: Any) -> bool:
+        return self._compare(other, fn)
+
+    return method
+
+
+for _name, (_kind, _fn) in _ARITHMETIC.items():
+    setattr(CountingFloat, f"__{_name}__", _counting_operator(_kind, _fn, False))
+    setattr(CountingFloat, f"__r{_name}__", _counting_operator(_kind, _fn, True))
+for _name in ("lt", "le", "gt", "ge"):
+    setattr(CountingFloat, f"__{_name}__", _comparison(getattr(operator, _name)))
 
 
 def _counting_function(name: str) -> Callable[[CountingFloat], CountingFloat]:
