@@ -144,6 +144,18 @@ class LinnainmaaTape:
         Optional function applied to every ``VALUE`` before it is stored, to
         compute in a shorter floating-point format (see
         :func:`histbp.autodiff.accumulated_error`); by default values are Python floats.
+
+    References
+    ----------
+    Linnainmaa (1970) [linnainmaa1970], the FORTRAN listing of pp. 58-60.
+
+    Examples
+    --------
+    >>> tape = LinnainmaaTape()
+    >>> x1, x2 = tape.input(3.0), tape.input(2.0)
+    >>> y = (x1 * x2 + x1) / x2
+    >>> tape.reverse(y)[:2]
+    [1.5, -0.75]
     """
 
     #: The arithmetic of each ``TYPE`` of operation row. The gradient-cost
