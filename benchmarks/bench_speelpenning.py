@@ -13,7 +13,7 @@ gradient has n entries, each a product of n - 1 numbers. Ways to the gradient:
 - histbp's tape on the array (``p = p * x[i]`` on a traced array, n <= 10^3 only):
   every ``x[i]`` is a node whose cotangent is a dense array of n entries, so the
   sweep is O(n^2): what a general array tape costs on scalar code;
-- Linnainmaa's table (``histbp.autodiff.linnainmaa``, the 1970 Algorithm L,
+- Linnainmaa's table (``histbp.autodiff.linnainmaa_gradient``, the 1970 Algorithm L,
   n <= 10^3);
 - forward mode: ``jacobian(f, mode="forward")``, n passes of O(n) each, O(n^2):
   n = 10 and 100 (at 10^3 one Jacobian takes about 5 s, over the time budget).
@@ -30,8 +30,12 @@ from typing import Any
 import _protocol as P
 import numpy as np
 
-from histbp.autodiff import jacobian, linnainmaa, value_and_grad
-from histbp.autodiff.source import compile_gradient
+from histbp.autodiff import (
+    compile_gradient,
+    jacobian,
+    linnainmaa_gradient,
+    value_and_grad,
+)
 
 NAME = "speelpenning"
 TITLE = "Speelpenning's product: source-transformed vs tape vs forward mode"
@@ -93,11 +97,11 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             if n <= array_max:
                 vga = value_and_grad(speelpenning)
                 methods["tape, array"] = lambda x=x, vga=vga: vga(x)
-                methods["Linnainmaa"] = lambda xl=xl: linnainmaa.gradient(
+                methods["Linnainmaa"] = lambda xl=xl: linnainmaa_gradient(
                     product_of_arguments, *xl
                 )
                 errs["tape, array"] = float(np.max(np.abs(vga(x)[1] - ref))) / scale
-                lin = np.array(linnainmaa.gradient(product_of_arguments, *xl))
+                lin = np.array(linnainmaa_gradient(product_of_arguments, *xl))
                 errs["Linnainmaa"] = float(np.max(np.abs(lin - ref))) / scale
         else:
             methods["f"] = lambda xl=xl: speelpenning(xl)

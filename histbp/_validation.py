@@ -380,3 +380,31 @@ def as_position(index: int, size: int, name: str, what: str) -> int:
     if not -size <= index < size:
         raise ValueError(f"{name} {index} is out of range: {what}")
     return index % size
+
+
+def as_finite_number(value: Any, name: str, *, real: bool = False) -> Any:
+    """Return ``value`` as a finite ``complex`` (a finite ``float`` if ``real``)."""
+    kind = numbers.Real if real else numbers.Number
+    if isinstance(value, bool) or not isinstance(value, kind):
+        what = "a real number" if real else "a number"
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+    z = float(value) if real else complex(value)
+    if not np.isfinite(z):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return z
+
+
+def as_square_matrix(value: Any, name: str) -> np.ndarray:
+    """Return ``value`` as a finite, non-empty square float (or complex) array."""
+    arr = np.array(value)
+    if arr.dtype.kind in "biuf":
+        arr = arr.astype(float)
+    elif arr.dtype.kind != "c":
+        raise TypeError(f"{name} must be a numeric matrix, got dtype {arr.dtype}")
+    if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.size == 0:
+        raise ValueError(
+            f"{name} must be a non-empty square matrix, got shape {arr.shape}"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains non-finite values")
+    return arr

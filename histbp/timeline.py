@@ -303,10 +303,10 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         "First-order perturbation theory for eigenvalues and the backward view of "
         "rounding errors.",
         implementations=(
-            "histbp.autodiff.perturbation.eigenvalue_sensitivity",
-            "histbp.autodiff.perturbation.nearest_eigenvalue",
-            "histbp.autodiff.perturbation.eigenpair_backward_error",
-            "histbp.autodiff.perturbation.dominant_eigenvalue",
+            "histbp.autodiff.eigenvalue_sensitivity",
+            "histbp.autodiff.nearest_eigenvalue",
+            "histbp.autodiff.eigenpair_backward_error",
+            "histbp.autodiff.dominant_eigenvalue",
         ),
     ),
     _entry(
@@ -373,12 +373,12 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         "Derivatives of a program's output with respect to every intermediate "
         "value, in one backward sweep over a recorded tape.",
         implementations=(
-            "histbp.autodiff.linnainmaa.record",
-            "histbp.autodiff.linnainmaa.Tape",
-            "histbp.autodiff.rounding.accumulated_error",
-            "histbp.autodiff.rounding.simulate_relative_error",
-            "histbp.autodiff.rounding.compare_difference_of_squares",
-            "histbp.autodiff.rounding.horner",
+            "histbp.autodiff.linnainmaa_record",
+            "histbp.autodiff.LinnainmaaTape",
+            "histbp.autodiff.accumulated_error",
+            "histbp.autodiff.simulate_relative_error",
+            "histbp.autodiff.compare_difference_of_squares",
+            "histbp.autodiff.horner",
         ),
     ),
     _entry(
@@ -440,7 +440,7 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ("speelpenning1980",),
         "A program that reads a program and writes another that computes its "
         "gradient by a reverse sweep.",
-        implementations=("histbp.autodiff.source.compile_gradient",),
+        implementations=("histbp.autodiff.compile_gradient",),
     ),
     _entry(
         "werbos-networks",
@@ -580,7 +580,10 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         _REVERSE,
         ("griewank2012",),
         "A history of the reverse mode and its cheap-gradient principle.",
-        implementations=("histbp.autodiff.source.compile_gradient",),
+        implementations=(
+            "histbp.autodiff.compile_gradient",
+            "histbp.autodiff.LinnainmaaTape",
+        ),
     ),
 )
 

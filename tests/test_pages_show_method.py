@@ -52,8 +52,10 @@ def _credited(name: str, implementations: tuple[str, ...]) -> bool:
 
 def _histbp_imports(source: str) -> list[str]:
     """The histbp modules a cell imports (``import a.b``, ``from a.b import c``)."""
-    body = "\n".join(
-        line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
+    body = "\n".join(  # IPython magics and MyST cell options are not Python
+        line
+        for line in source.splitlines()
+        if not line.lstrip().startswith(("%", "!", ":"))
     )
     found = []
     for node in ast.walk(ast.parse(body)):

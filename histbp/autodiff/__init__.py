@@ -61,7 +61,7 @@ inside a function being differentiated (``grad(grad(f))``,
 ``jacobian(jacobian(f))``, a ``jvp`` inside a ``vjp``...) raises
 :class:`NestedDifferentiationError`.
 
-The engine is read in this order: :mod:`~histbp.autodiff.linnainmaa` (the 1970
+The engine is read in this order: :class:`LinnainmaaTape` (the 1970
 table); ``_tape.py``, the record of nodes (:class:`Tape`) and the backward
 sweep (:func:`backward_pass`); ``_registry.py`` and ``_rules/`` (one rule per
 primitive, :func:`defprimitive`); ``_tracer.py`` and ``_keywords.py`` (numpy's
@@ -81,6 +81,17 @@ from histbp.autodiff._api import (
     value_and_grad,
     vjp,
 )
+from histbp.autodiff._costs import (
+    METHODS,
+    CountedOperations,
+    CountedValue,
+    CountingFloat,
+    GradientCost,
+    OperationTally,
+    count_operations,
+    counting,
+    gradient_cost,
+)
 from histbp.autodiff._dual import Dual
 from histbp.autodiff._errors import (
     EscapedTracerError,
@@ -89,8 +100,50 @@ from histbp.autodiff._errors import (
     UnsupportedOperationError,
 )
 from histbp.autodiff._functions import sigmoid
+from histbp.autodiff._linnainmaa import (
+    LinnainmaaRow,
+    LinnainmaaTape,
+    LinnainmaaVariable,
+    linnainmaa_gradient,
+    linnainmaa_record,
+    linnainmaa_table,
+)
+from histbp.autodiff._perturbation import (
+    EigenSensitivity,
+    dominant_eigenvalue,
+    eigenpair_backward_error,
+    eigenvalue_sensitivity,
+    nearest_eigenvalue,
+)
 from histbp.autodiff._registry import defprimitive
 from histbp.autodiff._reverse import ReverseTracer
+from histbp.autodiff._rounding import (
+    RoundingAnalysis,
+    SquaresComparison,
+    accumulated_error,
+    compare_difference_of_squares,
+    first_order_variance,
+    horner,
+    relative_error_mean,
+    relative_error_variance,
+    relative_sensitivities,
+    simulate_relative_error,
+    unit_roundoff,
+)
+from histbp.autodiff._source.compiler import (
+    CompiledGradient,
+    OperationCounts,
+    SourceTransformError,
+    compile_gradient,
+)
+from histbp.autodiff._symbolic import (
+    SymbolicExpr,
+    evaluate_expression,
+    symbolic_constant,
+    symbolic_derivative,
+    symbolic_expression,
+    symbolic_variables,
+)
 from histbp.autodiff._tape import Tape, backward_pass
 from histbp.autodiff._tracer import Tracer
 
@@ -113,4 +166,51 @@ __all__ = [
     "sigmoid",
     "value_and_grad",
     "vjp",
+]
+
+# The historical methods (1965-2012): Wilkinson's perturbation theory,
+# Linnainmaa's table and rounding analysis, Speelpenning's compiler, the symbolic
+# chain rule and the operation counts of the essays.
+__all__ += [
+    "METHODS",
+    "CompiledGradient",
+    "CountedOperations",
+    "CountedValue",
+    "CountingFloat",
+    "EigenSensitivity",
+    "GradientCost",
+    "LinnainmaaRow",
+    "LinnainmaaTape",
+    "LinnainmaaVariable",
+    "OperationCounts",
+    "OperationTally",
+    "RoundingAnalysis",
+    "SourceTransformError",
+    "SquaresComparison",
+    "SymbolicExpr",
+    "accumulated_error",
+    "compare_difference_of_squares",
+    "compile_gradient",
+    "count_operations",
+    "counting",
+    "dominant_eigenvalue",
+    "eigenpair_backward_error",
+    "eigenvalue_sensitivity",
+    "evaluate_expression",
+    "first_order_variance",
+    "gradient_cost",
+    "horner",
+    "linnainmaa_gradient",
+    "linnainmaa_record",
+    "linnainmaa_table",
+    "nearest_eigenvalue",
+    "relative_error_mean",
+    "relative_error_variance",
+    "relative_sensitivities",
+    "simulate_relative_error",
+    "symbolic_constant",
+    "symbolic_derivative",
+    "symbolic_expression",
+    "symbolic_variables",
+    "unit_roundoff",
 ]

@@ -24,6 +24,9 @@ The public surface of the network code; the modules behind it are private.
   :func:`mirror_weights`, :func:`family_trees_net` and :func:`person_features` read
   what the experiments' networks learn.
 - :func:`logistic`: the one numpy logistic function of the layered networks.
+- :func:`sparse_network`, :func:`stagewise_gradient` and :func:`graph_gradient`:
+  a network whose links skip layers, its gradient stage by stage with dense
+  Jacobians (as in the 1960s) and edge by edge on its graph, each counted.
 - :func:`train_history_compressor`: the 1991 chunker stacked into a hierarchy of
   predictors (Schmidhuber 1993), against :func:`train_plain_bptt`.
 
@@ -73,6 +76,14 @@ from histbp.nets._sgd_classifier import (
     sgd_epoch,
     train_multilayer_sgd,
     xor_clusters,
+)
+from histbp.nets._sparse_networks import (
+    SparseGradientResult,
+    SparseNetwork,
+    graph_gradient,
+    network_loss,
+    sparse_network,
+    stagewise_gradient,
 )
 from histbp.nets._units import (
     UnitGradient,
@@ -136,4 +147,14 @@ __all__ = [
     "unit_gradients",
     "units_from_layers",
     "xor_clusters",
+]
+
+# A network whose links skip layers, differentiated stage-wise and on its graph.
+__all__ += [
+    "SparseGradientResult",
+    "SparseNetwork",
+    "graph_gradient",
+    "network_loss",
+    "sparse_network",
+    "stagewise_gradient",
 ]

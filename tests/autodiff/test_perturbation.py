@@ -1,12 +1,13 @@
 import numpy as np
 import pytest
 
-from histbp.autodiff import grad, jvp
-from histbp.autodiff.perturbation import (
+from histbp.autodiff import (
     EigenSensitivity,
     dominant_eigenvalue,
     eigenpair_backward_error,
     eigenvalue_sensitivity,
+    grad,
+    jvp,
     nearest_eigenvalue,
 )
 from histbp.testing import check_grads

@@ -8,12 +8,12 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from histbp.autodiff.linnainmaa import record
-from histbp.autodiff.rounding import (
+from histbp.autodiff import (
     accumulated_error,
     compare_difference_of_squares,
     first_order_variance,
     horner,
+    linnainmaa_record,
     relative_error_mean,
     relative_error_variance,
     relative_sensitivities,
@@ -109,7 +109,7 @@ def test_float32_error_of_a_long_sum_is_the_sum_of_local_errors():
 
 def test_horner_sensitivity_to_x_is_x_times_derivative():
     x = 0.7
-    tape, y = record(poly, x)
+    tape, y = linnainmaa_record(poly, x)
     derivative = np.polyval(np.polyder(POLY), x)
     assert tape.reverse(y)[0] == pytest.approx(derivative, rel=1e-14)
     assert relative_sensitivities(tape, y)[0] == pytest.approx(x * derivative)
@@ -186,15 +186,21 @@ def test_statistics_errors():
 
 def _model_gap(r):
     """First-order variance of ``a*a - c*c`` minus that of ``(a+c)*(a-c)``."""
-    return first_order_variance(*record(squares, r, 1.0)) - first_order_variance(
-        *record(product, r, 1.0)
-    )
+    return first_order_variance(
+        *linnainmaa_record(squares, r, 1.0)
+    ) - first_order_variance(*linnainmaa_record(product, r, 1.0))
 
 
 def test_model_variances_from_the_tape():
     r = 3.0
-    assert first_order_variance(*record(squares, r, 1.0)) == r**4 + 1 + (r * r - 1) ** 2
-    assert first_order_variance(*record(product, r, 1.0)) == 3 * (r * r - 1) ** 2
+    assert (
+        first_order_variance(*linnainmaa_record(squares, r, 1.0))
+        == r**4 + 1 + (r * r - 1) ** 2
+    )
+    assert (
+        first_order_variance(*linnainmaa_record(product, r, 1.0))
+        == 3 * (r * r - 1) ** 2
+    )
 
 
 def test_model_crossover_is_sqrt_of_two_plus_sqrt_three():

@@ -1,4 +1,4 @@
-"""Speelpenning's source-to-source gradient compiler (histbp.autodiff.source)."""
+"""Speelpenning's source-to-source compiler (histbp.autodiff.compile_gradient)."""
 
 import inspect
 import math
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from histbp.autodiff.source import (
+from histbp.autodiff import (
     CompiledGradient,
     OperationCounts,
     SourceTransformError,

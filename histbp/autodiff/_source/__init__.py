@@ -1,4 +1,7 @@
-"""The implementation of :mod:`histbp.autodiff.source`, one idea per module.
+"""Speelpenning's compiler (:func:`histbp.autodiff.compile_gradient`), by idea.
+
+``compiler``
+    The pipeline below, and the compiled program a caller gets back.
 
 ``reading``
     The function's source text, its syntax tree, and what its free names mean.

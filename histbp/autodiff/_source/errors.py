@@ -10,7 +10,7 @@ __all__ = ["SourceTransformError", "fail"]
 class SourceTransformError(ValueError):
     """A function cannot be compiled into a gradient program.
 
-    Raised by :func:`~histbp.autodiff.source.compile_gradient` when the
+    Raised by :func:`~histbp.autodiff.compile_gradient` when the
     function's source is unavailable or uses a construct outside the supported
     subset. When the construct has a place in the source, the message starts
     with ``line N:``, the line number in the file that defines the function.

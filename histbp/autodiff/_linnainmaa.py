@@ -34,7 +34,7 @@ of its own with ``TYPE`` ``CONST``, so that every operand is a row of the table,
 in the thesis, where all data of the computation are rows; a ``CONST`` row is an
 input that is not differentiated.
 
->>> tape, y = record(lambda x1, x2: (x1 * x2 + x1) / x2, 3.0, 2.0)
+>>> tape, y = linnainmaa_record(lambda x1, x2: (x1 * x2 + x1) / x2, 3.0, 2.0)
 >>> tape.reverse(y)
 [1.5, -0.75, 0.5, 0.5, 1.0]
 """
@@ -46,16 +46,18 @@ import numbers
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
+
+from histbp._validation import as_finite_number
 
 __all__ = [
     "OPERATIONS",
-    "Row",
-    "Tape",
-    "Variable",
-    "format_table",
-    "gradient",
-    "record",
+    "LinnainmaaRow",
+    "LinnainmaaTape",
+    "LinnainmaaVariable",
+    "linnainmaa_gradient",
+    "linnainmaa_record",
+    "linnainmaa_table",
 ]
 
 #: The arithmetic of each operation row, usable on floats and on fractions alike.
@@ -69,11 +71,12 @@ OPERATIONS: dict[str, Callable[..., Any]] = {
 
 
 @dataclass(frozen=True, slots=True)
-class Row:
+class LinnainmaaRow:
     """One row of the tape: ``VALUE``, ``TYPE``, ``OPER1`` and ``OPER2``.
 
-    ``type`` is ``"INPUT"``, ``"CONST"`` or a key of :data:`OPERATIONS`;
-    ``oper1`` and ``oper2`` are the row numbers of the operands, or ``None``.
+    ``type`` is ``"INPUT"``, ``"CONST"`` or an operation (``"NEG"``, ``"ADD"``,
+    ``"SUB"``, ``"MUL"``, ``"DIV"``); ``oper1`` and ``oper2`` are the row numbers
+    of the operands, or ``None``.
     """
 
     value: float
@@ -87,7 +90,7 @@ class Row:
         return tuple(j for j in (self.oper1, self.oper2) if j is not None)
 
 
-def _partials(rows: list[Row], row: Row) -> tuple[float, ...]:
+def _partials(rows: list[LinnainmaaRow], row: LinnainmaaRow) -> tuple[float, ...]:
     """Return the local partial derivatives ``D`` of ``row`` w.r.t. its operands."""
     v = [rows[j].value for j in row.operands]
     match row.type:
@@ -126,48 +129,66 @@ def _not_in_algorithm_l(name: str) -> TypeError:
 def _refuse(name: str) -> Callable[..., Any]:
     """Return a method that refuses the operation ``name``."""
 
-    def refuse(self: Variable, *args: Any) -> Any:
+    def refuse(self: LinnainmaaVariable, *args: Any) -> Any:
         raise _not_in_algorithm_l(name)
 
     return refuse
 
 
-class Tape:
-    """Linnainmaa's table: one :class:`Row` per input, constant and operation.
+class LinnainmaaTape:
+    """Linnainmaa's table: one :class:`LinnainmaaRow` per input, constant and operation.
 
     Parameters
     ----------
     rounding
         Optional function applied to every ``VALUE`` before it is stored, to
         compute in a shorter floating-point format (see
-        :mod:`histbp.autodiff.rounding`); by default values are Python floats.
+        :func:`histbp.autodiff.accumulated_error`); by default values are Python floats.
+
+    References
+    ----------
+    Linnainmaa (1970) [linnainmaa1970], the FORTRAN listing of pp. 58-60.
+
+    Examples
+    --------
+    >>> tape = LinnainmaaTape()
+    >>> x1, x2 = tape.input(3.0), tape.input(2.0)
+    >>> y = (x1 * x2 + x1) / x2
+    >>> tape.reverse(y)[:2]
+    [1.5, -0.75]
     """
 
+    #: The arithmetic of each ``TYPE`` of operation row. The gradient-cost
+    #: comparison (:func:`histbp.autodiff.gradient_cost`) extends it in a subclass.
+    operations: ClassVar[Mapping[str, Callable[..., Any]]] = OPERATIONS
+
     def __init__(self, rounding: Callable[[float], float] | None = None) -> None:
-        self.rows: list[Row] = []
+        self.rows: list[LinnainmaaRow] = []
         self.rounding = rounding
 
     def __len__(self) -> int:
         return len(self.rows)
 
-    def input(self, value: float) -> Variable:
+    def input(self, value: float) -> LinnainmaaVariable:
         """Append an ``INPUT`` row holding ``value`` and return its variable."""
-        return self._push(_finite(value, "an input"), "INPUT")
+        return self._push(as_finite_number(value, "an input", real=True), "INPUT")
 
-    def constant(self, value: float) -> Variable:
+    def constant(self, value: float) -> LinnainmaaVariable:
         """Append a ``CONST`` row: a number of the program, not differentiated."""
-        return self._push(_finite(value, "a constant"), "CONST")
+        return self._push(as_finite_number(value, "a constant", real=True), "CONST")
 
-    def operate(self, kind: str, *operands: Variable | float) -> Variable:
+    def operate(
+        self, kind: str, *operands: LinnainmaaVariable | float
+    ) -> LinnainmaaVariable:
         """Append the row of operation ``kind`` on ``operands`` and return it.
 
         Numbers among the operands are first appended as ``CONST`` rows.
         """
         rows = [self._row_of(x) for x in operands]
         values = [self.rows[j].value for j in rows]
-        return self._push(OPERATIONS[kind](*values), kind, *rows)
+        return self._push(self.operations[kind](*values), kind, *rows)
 
-    def reverse(self, output: Variable) -> list[float]:
+    def reverse(self, output: LinnainmaaVariable) -> list[float]:
         """Run the reverse sweep of Algorithm L from the row of ``output``.
 
         Parameters
@@ -186,7 +207,7 @@ class Tape:
         ValueError
             If ``output`` is not a variable of this tape.
         """
-        if not isinstance(output, Variable) or output.tape is not self:
+        if not isinstance(output, LinnainmaaVariable) or output.tape is not self:
             raise ValueError(f"{output!r} is not a variable of this tape")
         coeff = [0.0] * len(self.rows)
         coeff[output.index] = 1.0
@@ -198,11 +219,11 @@ class Tape:
 
     def table(self, coeff: Sequence[float] | None = None) -> str:
         """Return the tape as a text table, with a ``COEFF`` column if given."""
-        return format_table(self, None if coeff is None else {"COEFF": coeff})
+        return linnainmaa_table(self, None if coeff is None else {"COEFF": coeff})
 
-    def _row_of(self, x: Variable | float) -> int:
+    def _row_of(self, x: LinnainmaaVariable | float) -> int:
         """Return the row number of an operand, appending numbers as constants."""
-        if isinstance(x, Variable):
+        if isinstance(x, LinnainmaaVariable):
             if x.tape is not self:
                 raise ValueError("cannot combine variables of two different tapes")
             return x.index
@@ -210,27 +231,26 @@ class Tape:
             return self.constant(x).index
         raise TypeError(f"an operand of type {type(x).__name__} is not a number")
 
-    def _push(self, value: float, kind: str, *operands: int) -> Variable:
+    def _push(self, value: float, kind: str, *operands: int) -> LinnainmaaVariable:
+        self.rows.append(LinnainmaaRow(self._stored(value, kind), kind, *operands))
+        return self._variable(len(self.rows) - 1)
+
+    def _stored(self, value: Any, kind: str) -> Any:
+        """Return the ``VALUE`` to store: a float, rounded if asked, and finite."""
         value = float(value)
         if self.rounding is not None:
             value = float(self.rounding(value))
         if not math.isfinite(value):
             raise OverflowError(f"row {len(self.rows)} ({kind}) overflowed to {value}")
-        self.rows.append(Row(value, kind, *operands))
-        return Variable(self, len(self.rows) - 1)
+        return value
+
+    def _variable(self, index: int) -> LinnainmaaVariable:
+        """Return the handle of row ``index``."""
+        return LinnainmaaVariable(self, index)
 
 
-def _finite(value: Any, what: str) -> float:
-    """Return ``value`` as a float, refusing non-numbers and infinities."""
-    if not isinstance(value, numbers.Real):
-        raise TypeError(f"{what} must be a real number, not {type(value).__name__}")
-    if not math.isfinite(value):
-        raise ValueError(f"{what} must be finite, got {value!r}")
-    return float(value)
-
-
-class Variable:
-    """A value on a :class:`Tape`: the handle that records operations on it.
+class LinnainmaaVariable:
+    """A value on a :class:`LinnainmaaTape`: the handle that records operations on it.
 
     ``+``, ``-``, ``*``, ``/`` and unary ``-`` between variables and numbers append
     rows to the tape; anything else raises :class:`TypeError`.
@@ -238,7 +258,7 @@ class Variable:
 
     __slots__ = ("index", "tape")
 
-    def __init__(self, tape: Tape, index: int) -> None:
+    def __init__(self, tape: LinnainmaaTape, index: int) -> None:
         self.tape = tape
         self.index = index
 
@@ -249,36 +269,38 @@ class Variable:
 
     def __repr__(self) -> str:
         row = self.tape.rows[self.index]
-        return f"Variable(K={self.index}, VALUE={row.value!r}, TYPE={row.type})"
+        return (
+            f"LinnainmaaVariable(K={self.index}, VALUE={row.value!r}, TYPE={row.type})"
+        )
 
-    def __neg__(self) -> Variable:
+    def __neg__(self) -> LinnainmaaVariable:
         return self.tape.operate("NEG", self)
 
-    def __pos__(self) -> Variable:
+    def __pos__(self) -> LinnainmaaVariable:
         return self
 
-    def __add__(self, other: Variable | float) -> Variable:
+    def __add__(self, other: LinnainmaaVariable | float) -> LinnainmaaVariable:
         return self.tape.operate("ADD", self, other)
 
-    def __radd__(self, other: float) -> Variable:
+    def __radd__(self, other: float) -> LinnainmaaVariable:
         return self.tape.operate("ADD", other, self)
 
-    def __sub__(self, other: Variable | float) -> Variable:
+    def __sub__(self, other: LinnainmaaVariable | float) -> LinnainmaaVariable:
         return self.tape.operate("SUB", self, other)
 
-    def __rsub__(self, other: float) -> Variable:
+    def __rsub__(self, other: float) -> LinnainmaaVariable:
         return self.tape.operate("SUB", other, self)
 
-    def __mul__(self, other: Variable | float) -> Variable:
+    def __mul__(self, other: LinnainmaaVariable | float) -> LinnainmaaVariable:
         return self.tape.operate("MUL", self, other)
 
-    def __rmul__(self, other: float) -> Variable:
+    def __rmul__(self, other: float) -> LinnainmaaVariable:
         return self.tape.operate("MUL", other, self)
 
-    def __truediv__(self, other: Variable | float) -> Variable:
+    def __truediv__(self, other: LinnainmaaVariable | float) -> LinnainmaaVariable:
         return self.tape.operate("DIV", self, other)
 
-    def __rtruediv__(self, other: float) -> Variable:
+    def __rtruediv__(self, other: float) -> LinnainmaaVariable:
         return self.tape.operate("DIV", other, self)
 
     __pow__ = __rpow__ = _refuse("** (power)")
@@ -287,7 +309,7 @@ class Variable:
     __abs__ = _refuse("abs()")
     __lt__ = __le__ = __gt__ = __ge__ = _refuse("a comparison")
     __float__ = __int__ = _refuse(
-        "converting a Variable to a number, as float() or math.sin() do,"
+        "converting a LinnainmaaVariable to a number, as float() or math.sin() do,"
     )
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kw: Any) -> Any:
@@ -298,11 +320,11 @@ class Variable:
         return self.tape.operate(kind, *inputs)
 
 
-def record(
+def linnainmaa_record(
     f: Callable[..., Any],
     *args: float,
     rounding: Callable[[float], float] | None = None,
-) -> tuple[Tape, Variable]:
+) -> tuple[LinnainmaaTape, LinnainmaaVariable]:
     """Run ``f`` on fresh ``INPUT`` rows holding ``args`` and return the tape.
 
     Parameters
@@ -313,28 +335,28 @@ def record(
     *args
         The values of the inputs; they become rows ``0 .. len(args) - 1``.
     rounding
-        Passed to :class:`Tape`.
+        Passed to :class:`LinnainmaaTape`.
 
     Returns
     -------
-    tape : Tape
+    tape : LinnainmaaTape
         The recorded table.
-    output : Variable
+    output : LinnainmaaVariable
         The result of ``f``; a plain number returned by ``f`` is appended as a
         ``CONST`` row.
     """
-    tape = Tape(rounding)
+    tape = LinnainmaaTape(rounding)
     out = f(*[tape.input(a) for a in args])
-    return tape, out if isinstance(out, Variable) else tape.constant(out)
+    return tape, out if isinstance(out, LinnainmaaVariable) else tape.constant(out)
 
 
-def gradient(f: Callable[..., Any], *args: float) -> list[float]:
+def linnainmaa_gradient(f: Callable[..., Any], *args: float) -> list[float]:
     """Return the derivatives of ``f`` at ``args`` with respect to each argument.
 
     Parameters
     ----------
     f
-        As for :func:`record`.
+        As for :func:`linnainmaa_record`.
     *args
         The point.
 
@@ -345,15 +367,15 @@ def gradient(f: Callable[..., Any], *args: float) -> list[float]:
 
     Examples
     --------
-    >>> gradient(lambda x, y: x * y - y / x, 2.0, 4.0)
+    >>> linnainmaa_gradient(lambda x, y: x * y - y / x, 2.0, 4.0)
     [5.0, 1.5]
     """
-    tape, output = record(f, *args)
+    tape, output = linnainmaa_record(f, *args)
     return tape.reverse(output)[: len(args)]
 
 
-def format_table(
-    tape: Tape, columns: Mapping[str, Sequence[float]] | None = None
+def linnainmaa_table(
+    tape: LinnainmaaTape, columns: Mapping[str, Sequence[float]] | None = None
 ) -> str:
     """Return the rows of ``tape`` as a text table, like Linnainmaa's listing.
 

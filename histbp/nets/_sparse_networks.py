@@ -3,12 +3,12 @@
 The chain rule runs backwards stage to stage with dense Jacobians, or edge by edge
 on the network's graph; each way is counted on counting floats.
 
-Re-exported by :mod:`histbp.autodiff.costs`.
+Re-exported by :mod:`histbp.nets`; the operations are counted on
+:class:`histbp.autodiff.CountingFloat`.
 """
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -16,12 +16,16 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import as_finite_vector, check_positive_int
-from histbp.autodiff.costs._counting import (
+from histbp._validation import (
+    as_finite_vector,
+    check_positive_int,
+    check_random_state,
+    check_real,
+)
+from histbp.autodiff import (
+    CountedOperations,
     CountingFloat,
-    Operations,
-    Tally,
-    _plain,
+    OperationTally,
     counting,
 )
 
@@ -100,7 +104,11 @@ class SparseNetwork:
 
 
 def sparse_network(
-    widths: Sequence[int], density: float, *, span: int = 2, seed: int = 0
+    widths: Sequence[int],
+    density: float,
+    *,
+    span: int = 2,
+    seed: int | np.random.Generator | None = 0,
 ) -> SparseNetwork:
     """Draw a random layered network with links that may skip layers.
 
@@ -118,7 +126,7 @@ def sparse_network(
     span
         The longest link, in layers, positive.
     seed
-        Seed of the random generator.
+        ``None``, a non-negative integer or a numpy ``Generator``.
 
     Returns
     -------
@@ -128,19 +136,16 @@ def sparse_network(
     Raises
     ------
     TypeError
-        If a width or ``span`` is not an integer, or ``density`` not a number.
+        If a width or ``span`` is not an integer, or ``density`` not a real number.
     ValueError
         If fewer than two widths are given or a value is out of range.
     """
     widths = tuple(check_positive_int(w, "each width") for w in widths)
     if len(widths) < 2:
         raise ValueError(f"widths must list at least two layers, got {len(widths)}")
-    if isinstance(density, bool) or not isinstance(density, numbers.Real):
-        raise TypeError(f"density must be a number, got {type(density).__name__}")
-    if not 0.0 < density <= 1.0:
-        raise ValueError(f"density must lie in (0, 1], got {density}")
+    density = check_real(density, "density", low=0, high=1, low_open=True)
     span = check_positive_int(span, "span")
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(seed)
     columns: dict[str, list[np.ndarray]] = {
         "target_layer": [],
         "target": [],
@@ -167,12 +172,17 @@ def sparse_network(
                 rng.standard_normal(target.size) / np.sqrt(fan_in[target])
             )
     arrays = {name: np.concatenate(parts) for name, parts in columns.items()}
-    return SparseNetwork(widths, span, float(density), **arrays)
+    return SparseNetwork(widths, span, density, **arrays)
 
 
-def _check_network_inputs(
-    net: SparseNetwork, x: Any, target: Any
-) -> tuple[np.ndarray, np.ndarray]:
+def _start_backward(
+    net: SparseNetwork, x: Any, target: Any, parts: tuple[str, ...]
+) -> tuple[np.ndarray, list[np.ndarray], list[list[Any]], dict[str, OperationTally]]:
+    """Check the inputs and run the forward pass for a counted backward sweep.
+
+    Returns the target, the layers' values as floats and as counting floats, and
+    one empty tally per part of the sweep.
+    """
     if not isinstance(net, SparseNetwork):
         raise TypeError(f"net must be a SparseNetwork, got {type(net).__name__}")
     x = as_finite_vector(
@@ -181,7 +191,9 @@ def _check_network_inputs(
     target = as_finite_vector(
         target, "target", net.widths[-1], f"the last layer has {net.widths[-1]} units"
     )
-    return x, target
+    layers = _forward_values(net, x)
+    h = [[CountingFloat(v) for v in layer] for layer in layers]
+    return target, layers, h, {name: OperationTally() for name in parts}
 
 
 def network_loss(net: SparseNetwork, x: Any, target: Any, weights: Any = None) -> Any:
@@ -252,7 +264,7 @@ def _forward_values(net: SparseNetwork, x: np.ndarray) -> list[np.ndarray]:
 
 
 @dataclass(frozen=True)
-class NetworkGradient:
+class SparseGradientResult:
     """The gradient of a :class:`SparseNetwork`'s loss and what it cost.
 
     Attributes
@@ -265,10 +277,10 @@ class NetworkGradient:
         ``dE/dw`` for every link, in the network's order.
     input_gradient : numpy.ndarray
         ``dE/dx``.
-    operations : Operations
+    operations : CountedOperations
         The operations of the backward computation (the forward pass, the same
         for both methods, is not counted).
-    parts : Mapping[str, Operations]
+    parts : Mapping[str, CountedOperations]
         The same operations by phase.
     """
 
@@ -276,8 +288,8 @@ class NetworkGradient:
     loss: float
     weight_gradient: np.ndarray
     input_gradient: np.ndarray
-    operations: Operations
-    parts: Mapping[str, Operations]
+    operations: CountedOperations
+    parts: Mapping[str, CountedOperations]
 
     @property
     def multiplications(self) -> int:
@@ -291,12 +303,12 @@ def _result(
     target: np.ndarray,
     weight_gradient: np.ndarray,
     input_gradient: np.ndarray,
-    parts: dict[str, Tally],
-) -> NetworkGradient:
-    total = Operations()
+    parts: dict[str, OperationTally],
+) -> SparseGradientResult:
+    total = CountedOperations()
     for tally in parts.values():
         total = total + tally.operations
-    return NetworkGradient(
+    return SparseGradientResult(
         method=method,
         loss=float(0.5 * np.sum((layers[-1] - target) ** 2)),
         weight_gradient=weight_gradient,
@@ -306,11 +318,16 @@ def _result(
     )
 
 
+def _number(v: Any) -> float:
+    """The float value of a counted (or plain) number of a sweep."""
+    return v.value if isinstance(v, CountingFloat) else float(v)
+
+
 def _values(layer: np.ndarray) -> list[Any]:
-    return [None if v is None else _plain(v, "the sweep") for v in layer]
+    return [None if v is None else _number(v) for v in layer]
 
 
-def graph_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradient:
+def graph_gradient(net: SparseNetwork, x: Any, target: Any) -> SparseGradientResult:
     """Backpropagate through the network's graph, one link at a time.
 
     Reverse accumulation on the computational graph: for the units of each
@@ -329,7 +346,7 @@ def graph_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradient:
 
     Returns
     -------
-    NetworkGradient
+    SparseGradientResult
         The gradients and the operations of the backward sweep, with parts
         ``"terminal"`` (``h - t`` on the last layer), ``"units"`` (``abar``),
         ``"link adjoints"`` (``hbar_i += w_e abar_j``) and ``"weight
@@ -346,15 +363,11 @@ def graph_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradient:
     ----------
     Linnainmaa (1970) [linnainmaa1970]; Werbos (1982) [werbos1982] for networks.
     """
-    x, target = _check_network_inputs(net, x, target)
-    layers = _forward_values(net, x)
-    h = [[CountingFloat(v) for v in layer] for layer in layers]
+    target, layers, h, parts = _start_backward(
+        net, x, target, ("terminal", "units", "link adjoints", "weight gradients")
+    )
     hbar: list[list[Any]] = [[None] * w for w in net.widths]
     weight_gradient = np.zeros(net.edges)
-    parts = {
-        name: Tally()
-        for name in ("terminal", "units", "link adjoints", "weight gradients")
-    }
     with counting(parts["terminal"]):
         hbar[-1] = [h[-1][j] - target[j] for j in range(net.widths[-1])]
     for k in range(net.depth, 0, -1):
@@ -370,7 +383,7 @@ def graph_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradient:
                     continue
                 i = net.source[e]
                 with counting(parts["weight gradients"]):
-                    weight_gradient[e] = _plain(a * h[m][i], "the sweep")
+                    weight_gradient[e] = _number(a * h[m][i])
                 with counting(parts["link adjoints"]):
                     term = net.weights[e] * a
                     hbar[m][i] = term if hbar[m][i] is None else hbar[m][i] + term
@@ -378,7 +391,7 @@ def graph_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradient:
     return _result("graph", layers, target, weight_gradient, input_gradient, parts)
 
 
-def stagewise_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradient:
+def stagewise_gradient(net: SparseNetwork, x: Any, target: Any) -> SparseGradientResult:
     """Backpropagate stage to stage with dense Jacobian matrices, as in the 1960s.
 
     The network is treated as a multi-stage process ``s_k = f_k(s_{k-1}, u_k)``
@@ -405,7 +418,7 @@ def stagewise_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradie
 
     Returns
     -------
-    NetworkGradient
+    SparseGradientResult
         The gradients and the operations, with parts ``"terminal"``
         (``lambda_L``), ``"state Jacobians"`` (forming the ``J_k``),
         ``"state products"`` (``lambda_k J_k``), ``"weight Jacobians"``
@@ -422,19 +435,18 @@ def stagewise_gradient(net: SparseNetwork, x: Any, target: Any) -> NetworkGradie
     ----------
     Kelley (1960) [kelley1960]; Bryson (1961) [bryson1961].
     """
-    x, target = _check_network_inputs(net, x, target)
-    layers = _forward_values(net, x)
-    h = [[CountingFloat(v) for v in layer] for layer in layers]
-    parts = {
-        name: Tally()
-        for name in (
+    target, layers, h, parts = _start_backward(
+        net,
+        x,
+        target,
+        (
             "terminal",
             "state Jacobians",
             "state products",
             "weight Jacobians",
             "weight products",
-        )
-    }
+        ),
+    )
     weight_gradient = np.zeros(net.edges)
 
     def offsets(k: int) -> dict[int, int]:

@@ -26,14 +26,16 @@ then reproduces Wilkinson's ``conj(y) x^T / (y^H x)`` without being told it.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_positive_int
-from histbp.autodiff._tracer import Tracer
+from histbp._validation import (
+    as_finite_number,
+    as_square_matrix,
+    check_positive_int,
+)
 
 __all__ = [
     "EigenSensitivity",
@@ -95,7 +97,7 @@ class EigenSensitivity:
         ----------
         Wilkinson (1965) [wilkinson1965].
         """
-        E = _as_square(E, "E")
+        E = as_square_matrix(E, "E")
         n = self.right.size
         if E.shape != (n, n):
             raise ValueError(f"E has shape {E.shape}; expected ({n}, {n}) like A")
@@ -147,8 +149,8 @@ def eigenvalue_sensitivity(A: Any, near: complex) -> EigenSensitivity:
     >>> s.gradient[:, 0].round(12).tolist(), bool(np.all(s.gradient[:, 1] == 0))
     ([1.0, -3.0], True)
     """
-    A = _as_square(A, "A")
-    target = _as_number(near, "near")
+    A = as_square_matrix(A, "A")
+    target = as_finite_number(near, "near")
     values, vectors = np.linalg.eig(A)
     k = _nearest_index(values, target)
     lam = values[k]
@@ -221,9 +223,9 @@ def nearest_eigenvalue(A: Any, near: complex) -> float | complex:
     >>> nearest_eigenvalue([[2.0, 1.0], [1.0, 2.0]], 2.9)
     3.0
     """
-    A = _as_square(A, "A")
+    A = as_square_matrix(A, "A")
     values = np.linalg.eigvals(A)
-    lam = values[_nearest_index(values, _as_number(near, "near"))]
+    lam = values[_nearest_index(values, as_finite_number(near, "near"))]
     if np.isrealobj(A) and np.imag(lam) == 0:
         return float(np.real(lam))
     return complex(lam)
@@ -270,8 +272,8 @@ def eigenpair_backward_error(A: Any, eigenvalue: complex, vector: Any) -> float:
     >>> eigenpair_backward_error(A, 2.5, [0.0, 1.0])  # |E| = 0.5, |A| = 2
     0.25
     """
-    A = _as_square(A, "A")
-    mu = _as_number(eigenvalue, "eigenvalue")
+    A = as_square_matrix(A, "A")
+    mu = as_finite_number(eigenvalue, "eigenvalue")
     v = np.array(vector)
     if v.dtype.kind not in "biufc":
         raise TypeError(f"vector must be numeric, got dtype {v.dtype}")
@@ -334,13 +336,15 @@ def dominant_eigenvalue(A: Any, *, steps: int = 100, start: Any = None) -> Any:
     >>> round(dominant_eigenvalue(np.array([[2.0, 1.0], [0.0, 1.0]])), 12)
     2.0
     """
+    from histbp.autodiff import Tracer  # the engine, loaded with the package
+
     steps = check_positive_int(steps, "steps")
     if isinstance(A, Tracer):
         shape = np.shape(A)
         if len(shape) != 2 or shape[0] != shape[1] or shape[0] == 0:
             raise ValueError(f"A must be a non-empty square matrix, got shape {shape}")
     else:
-        A = _as_square(A, "A")
+        A = as_square_matrix(A, "A")
         if not np.isrealobj(A):
             raise ValueError("A must be real for power iteration")
         shape = A.shape
@@ -358,32 +362,6 @@ def dominant_eigenvalue(A: Any, *, steps: int = 100, start: Any = None) -> Any:
         v = w / np.sqrt(w @ w)
     estimate = (v @ (A @ v)) / (v @ v)
     return estimate if isinstance(estimate, Tracer) else float(estimate)
-
-
-def _as_square(value: Any, name: str) -> np.ndarray:
-    """Return ``value`` as a finite, non-empty square float or complex array."""
-    arr = np.array(value)
-    if arr.dtype.kind in "biuf":
-        arr = arr.astype(float)
-    elif arr.dtype.kind != "c":
-        raise TypeError(f"{name} must be a numeric matrix, got dtype {arr.dtype}")
-    if arr.ndim != 2 or arr.shape[0] != arr.shape[1] or arr.size == 0:
-        raise ValueError(
-            f"{name} must be a non-empty square matrix, got shape {arr.shape}"
-        )
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains non-finite values")
-    return arr
-
-
-def _as_number(value: Any, name: str) -> complex:
-    """Return ``value`` as a finite complex number."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Number):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    z = complex(value)
-    if not np.isfinite(z):
-        raise ValueError(f"{name} must be finite, got {z}")
-    return z
 
 
 def _nearest_index(values: np.ndarray, target: complex, *, check: bool = True) -> int:

@@ -1,6 +1,6 @@
 """Linnainmaa's application of the reverse sweep: the accumulated rounding error.
 
-Let row ``n`` of a tape (see :mod:`histbp.autodiff.linnainmaa`) compute ``q_n`` in
+Let row ``n`` of a tape (see :class:`histbp.autodiff.LinnainmaaTape`) compute ``q_n`` in
 floating point. Its *local rounding error* is ``r_n = q_n - (exact result of the
 operation on the operands actually stored)``, that is ``r_n = q_n e_n`` with ``e_n``
 the relative rounding error of the operation. Linnainmaa (1970) expands the error
@@ -32,7 +32,14 @@ from typing import Any
 
 import numpy as np
 
-from histbp.autodiff.linnainmaa import OPERATIONS, Tape, Variable, format_table, record
+from histbp._validation import check_choice, check_random_state
+from histbp.autodiff._linnainmaa import (
+    OPERATIONS,
+    LinnainmaaTape,
+    LinnainmaaVariable,
+    linnainmaa_record,
+    linnainmaa_table,
+)
 
 __all__ = [
     "RoundingAnalysis",
@@ -104,13 +111,13 @@ class RoundingAnalysis:
     contributions: np.ndarray
     local_errors: np.ndarray
     coefficients: np.ndarray
-    tape: Tape
+    tape: LinnainmaaTape
     dtype: np.dtype
 
     def table(self) -> str:
         """Return the tape with the columns ``COEFF``, ``LOCAL ERROR``, ``CONTRIB``."""
         columns = {"COEFF": self.coefficients, "LOCAL ERROR": self.local_errors}
-        return format_table(self.tape, columns | {"CONTRIB": self.contributions})
+        return linnainmaa_table(self.tape, columns | {"CONTRIB": self.contributions})
 
     def __str__(self) -> str:
         return "\n".join(
@@ -173,7 +180,7 @@ def accumulated_error(
         with np.errstate(over="ignore"):
             return float(kind(x))
 
-    tape, output = record(f, *args, rounding=to_dtype)
+    tape, output = linnainmaa_record(f, *args, rounding=to_dtype)
     coeff = tape.reverse(output)
     stored = [Fraction(row.value) for row in tape.rows]
     exact: list[Fraction] = []
@@ -202,11 +209,6 @@ def accumulated_error(
 
 
 # --- statistics of the rounding error ---------------------------------------------
-
-
-def _check_mode(mode: str) -> None:
-    if mode not in ("round", "truncate"):
-        raise ValueError(f"mode must be 'round' or 'truncate', got {mode!r}")
 
 
 def _check_base(base: int) -> None:
@@ -238,7 +240,7 @@ def relative_error_mean(base: int, mode: str = "round") -> float:
         ``E[e] / u``.
     """
     _check_base(base)
-    _check_mode(mode)
+    check_choice(mode, "mode", ("round", "truncate"))
     return 0.0 if mode == "round" else (1 - base) / (2 * math.log(base))
 
 
@@ -276,7 +278,7 @@ def simulate_relative_error(
     digits: int,
     mode: str = "round",
     n: int = 1_000_000,
-    seed: int | None = 0,
+    seed: int | np.random.Generator | None = 0,
 ) -> tuple[float, float]:
     """Measure the mean and variance of the relative error by Monte Carlo.
 
@@ -296,7 +298,7 @@ def simulate_relative_error(
     n
         The number of samples.
     seed
-        Seed of :func:`numpy.random.default_rng`.
+        ``None``, a non-negative integer or a numpy ``Generator``.
 
     Returns
     -------
@@ -306,17 +308,19 @@ def simulate_relative_error(
         The sample variance of ``e / u``; compare :func:`relative_error_variance`.
     """
     _check_base(base)
-    _check_mode(mode)
+    check_choice(mode, "mode", ("round", "truncate"))
     if not 1 <= digits or base**digits > 2**40:
         raise ValueError(f"need 1 <= digits and base**digits <= 2**40, got {digits}")
-    m = float(base) ** -np.random.default_rng(seed).random(n)
+    m = float(base) ** -check_random_state(seed).random(n)
     scaled = m * float(base) ** digits
     cut = np.rint(scaled) if mode == "round" else np.floor(scaled)
     e_over_u = (cut - scaled) / m
     return float(e_over_u.mean()), float(e_over_u.var())
 
 
-def relative_sensitivities(tape: Tape, output: Variable) -> np.ndarray:
+def relative_sensitivities(
+    tape: LinnainmaaTape, output: LinnainmaaVariable
+) -> np.ndarray:
     """Return ``COEFF(n) q_n``, the coefficient of ``e_n`` in ``R_N``, for every row.
 
     Since ``r_n = q_n e_n``, the first-order error is ``sum_n COEFF(n) q_n e_n``;
@@ -327,7 +331,7 @@ def relative_sensitivities(tape: Tape, output: Variable) -> np.ndarray:
     return np.array(tape.reverse(output)) * values
 
 
-def first_order_variance(tape: Tape, output: Variable) -> float:
+def first_order_variance(tape: LinnainmaaTape, output: LinnainmaaVariable) -> float:
     """Return ``sum_n (COEFF(n) q_n)**2`` over the operation rows of ``tape``.
 
     If the relative errors ``e_n`` of the operations are independent with mean 0
@@ -347,7 +351,7 @@ def horner(coeffs: Sequence[float], x: Any) -> Any:
     """Return ``coeffs[0] x**d + ... + coeffs[d]`` by Horner's scheme.
 
     Uses only ``*`` and ``+``, so ``x`` may be a
-    :class:`~histbp.autodiff.linnainmaa.Variable` of a tape.
+    :class:`~histbp.autodiff.LinnainmaaVariable` of a tape.
     The first-order error caused by a relative error ``e_x`` of ``x`` is
     ``x p'(x) e_x``, which :func:`relative_sensitivities` returns for the row of
     ``x``.
@@ -398,7 +402,7 @@ def compare_difference_of_squares(
     ratios: Sequence[float],
     dtype: Any = np.float32,
     samples: int = 1000,
-    seed: int | None = 0,
+    seed: int | np.random.Generator | None = 0,
 ) -> SquaresComparison:
     """Measure the accuracy of the two forms of ``a**2 - c**2`` at given ``a / c``.
 
@@ -415,7 +419,7 @@ def compare_difference_of_squares(
     samples
         The number of pairs ``(a, c)`` per ratio.
     seed
-        Seed of :func:`numpy.random.default_rng`.
+        ``None``, a non-negative integer or a numpy ``Generator``.
 
     Returns
     -------
@@ -446,7 +450,7 @@ def compare_difference_of_squares(
         raise ValueError("ratios must be positive and different from 1")
     u = unit_roundoff(dtype)
     sigma2 = relative_error_variance(2)
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(seed)
     measured, model = [], []
     for r in ratios:
         errors = []
@@ -454,7 +458,9 @@ def compare_difference_of_squares(
             runs = [accumulated_error(g, r * c, c, dtype=dtype) for g in _FORMS]
             errors.append([run.observed_error / run.exact for run in runs])
         measured.append(np.sqrt(np.mean(np.square(errors), axis=0)) / u)
-        variances = [first_order_variance(*record(g, r, 1.0)) for g in _FORMS]
+        variances = [
+            first_order_variance(*linnainmaa_record(g, r, 1.0)) for g in _FORMS
+        ]
         model.append(np.sqrt(sigma2 * np.array(variances)) / abs(r * r - 1))
     measured, model = np.array(measured), np.array(model)
     return SquaresComparison(ratios, *measured.T, *model.T)

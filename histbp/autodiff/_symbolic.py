@@ -3,7 +3,7 @@
 A function is turned into a formula by running it on symbolic variables: every
 operation builds a node of an expression tree. The tree is *written out*: a value
 used twice appears twice, as it does when the computation is written as one
-formula on paper. :func:`differentiate` then applies the rules of the calculus to
+formula on paper. :func:`symbolic_derivative` then applies the rules of the calculus to
 the tree, one node at a time, as a textbook (or a first computer-algebra program)
 does::
 
@@ -16,15 +16,15 @@ between two places of a tree, and no common subexpression is detected. The only
 simplifications are the trivial ones on numbers, folded as the tree is built:
 ``0 + u = u``, ``0 u = 0``, ``1 u = u``, ``u / 1 = u``, ``u ** 1 = u``, and an
 operation on numbers alone becomes its result. The number of nodes of the
-derivative (:attr:`Expr.size`) measures what the chain rule costs when the
+derivative (:attr:`SymbolicExpr.size`) measures what the chain rule costs when the
 derivative is written out as a formula; Baydin et al. (2018) call its growth
 *expression swell*.
 
->>> x, y = symbols(2)
+>>> x, y = symbolic_variables(2)
 >>> f = x * y + np.sin(x)
 >>> print(f)
 ((x0 * x1) + sin(x0))
->>> print(differentiate(f, 0))
+>>> print(symbolic_derivative(f, 0))
 (x1 + cos(x0))
 """
 
@@ -40,14 +40,16 @@ from typing import Any
 
 import numpy as np
 
+from histbp._validation import as_finite_number, check_callable, check_positive_int
+
 __all__ = [
     "FUNCTIONS",
-    "Expr",
-    "constant",
-    "differentiate",
-    "evaluate",
-    "expression",
-    "symbols",
+    "SymbolicExpr",
+    "evaluate_expression",
+    "symbolic_constant",
+    "symbolic_derivative",
+    "symbolic_expression",
+    "symbolic_variables",
 ]
 
 #: The elementary functions an expression may contain, by their numpy names.
@@ -64,17 +66,19 @@ _UFUNC_BINARY = {
 }
 
 
-class Expr:
+class SymbolicExpr:
     """A node of an expression tree; build trees with operators and numpy functions.
 
     ``op`` is ``"var"`` (a variable, ``index`` is its number), ``"const"``
     (``value`` is the number), one of ``"add"``, ``"sub"``, ``"mul"``,
-    ``"div"``, ``"pow"`` (two arguments), ``"neg"`` (one) or a name of
-    :data:`FUNCTIONS` (one argument). Nodes are not modified after they are made.
+    ``"div"``, ``"pow"`` (two arguments), ``"neg"`` (one) or one of ``"exp"``,
+    ``"log"``, ``"sin"``, ``"cos"``, ``"tanh"``, ``"sqrt"`` (one argument). Nodes
+    are not modified after they are made.
 
     Operators between expressions and numbers (``+ - * / **``, unary ``-``) and
-    the numpy functions of :data:`FUNCTIONS` (``np.tanh(e)``, also elementwise
-    on object arrays of expressions) return new trees holding *copies* of their
+    the numpy functions ``exp``, ``log``, ``sin``, ``cos``, ``tanh``, ``sqrt``
+    (``np.tanh(e)``, also elementwise on object arrays of expressions) return new
+    trees holding *copies* of their
     operands, so no node is ever part of two trees. ``**`` needs a number as
     exponent. Anything else (comparisons, ``float()``, ``math.sin``) raises
     :class:`TypeError`, because a formula has no value to compare or convert.
@@ -85,7 +89,7 @@ class Expr:
     def __init__(
         self,
         op: str,
-        args: tuple[Expr, ...] = (),
+        args: tuple[SymbolicExpr, ...] = (),
         value: float | None = None,
         index: int | None = None,
     ) -> None:
@@ -116,9 +120,9 @@ class Expr:
             stack.extend(node.args)
         return count
 
-    def copy(self) -> Expr:
+    def copy(self) -> SymbolicExpr:
         """Return a copy of the tree made of new nodes."""
-        return Expr(
+        return SymbolicExpr(
             self.op, tuple([a.copy() for a in self.args]), self.value, self.index
         )
 
@@ -139,47 +143,47 @@ class Expr:
         return f"{self.op}({self.args[0]})"
 
     def __repr__(self) -> str:
-        return f"Expr({self}, size={self.size})"
+        return f"SymbolicExpr({self}, size={self.size})"
 
     # -- arithmetic --------------------------------------------------------------
 
-    def __add__(self, other: Expr | float) -> Expr:
+    def __add__(self, other: SymbolicExpr | float) -> SymbolicExpr:
         return _node("add", self.copy(), _operand(other))
 
-    def __radd__(self, other: float) -> Expr:
+    def __radd__(self, other: float) -> SymbolicExpr:
         return _node("add", _operand(other), self.copy())
 
-    def __sub__(self, other: Expr | float) -> Expr:
+    def __sub__(self, other: SymbolicExpr | float) -> SymbolicExpr:
         return _node("sub", self.copy(), _operand(other))
 
-    def __rsub__(self, other: float) -> Expr:
+    def __rsub__(self, other: float) -> SymbolicExpr:
         return _node("sub", _operand(other), self.copy())
 
-    def __mul__(self, other: Expr | float) -> Expr:
+    def __mul__(self, other: SymbolicExpr | float) -> SymbolicExpr:
         return _node("mul", self.copy(), _operand(other))
 
-    def __rmul__(self, other: float) -> Expr:
+    def __rmul__(self, other: float) -> SymbolicExpr:
         return _node("mul", _operand(other), self.copy())
 
-    def __truediv__(self, other: Expr | float) -> Expr:
+    def __truediv__(self, other: SymbolicExpr | float) -> SymbolicExpr:
         return _node("div", self.copy(), _operand(other))
 
-    def __rtruediv__(self, other: float) -> Expr:
+    def __rtruediv__(self, other: float) -> SymbolicExpr:
         return _node("div", _operand(other), self.copy())
 
-    def __pow__(self, other: float) -> Expr:
+    def __pow__(self, other: float) -> SymbolicExpr:
         exponent = _operand(other)
         if not exponent.is_number():
             raise TypeError("the exponent of ** must be a number, not an expression")
         return _node("pow", self.copy(), exponent)
 
-    def __rpow__(self, other: float) -> Expr:
+    def __rpow__(self, other: float) -> SymbolicExpr:
         raise TypeError("the exponent of ** must be a number, not an expression")
 
-    def __neg__(self) -> Expr:
+    def __neg__(self) -> SymbolicExpr:
         return _node("neg", self.copy())
 
-    def __pos__(self) -> Expr:
+    def __pos__(self) -> SymbolicExpr:
         return self.copy()
 
     def __bool__(self) -> bool:
@@ -197,7 +201,7 @@ class Expr:
     __lt__ = __le__ = __gt__ = __ge__ = _compare
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kw: Any) -> Any:
-        """Build a node for numpy's ``+ - * / **``, negation and :data:`FUNCTIONS`."""
+        """Build a node for numpy's ``+ - * / **``, negation and ``FUNCTIONS``."""
         name = ufunc.__name__
         if method != "__call__" or kw:
             raise TypeError(f"numpy.{name}.{method} is not supported on expressions")
@@ -216,27 +220,27 @@ class Expr:
         )
 
     # numpy applies a ufunc to an object array by calling these methods.
-    def exp(self) -> Expr:
+    def exp(self) -> SymbolicExpr:
         """``exp`` of the expression (what ``np.exp`` calls on object arrays)."""
         return _node("exp", self.copy())
 
-    def log(self) -> Expr:
+    def log(self) -> SymbolicExpr:
         """``log`` of the expression."""
         return _node("log", self.copy())
 
-    def sin(self) -> Expr:
+    def sin(self) -> SymbolicExpr:
         """``sin`` of the expression."""
         return _node("sin", self.copy())
 
-    def cos(self) -> Expr:
+    def cos(self) -> SymbolicExpr:
         """``cos`` of the expression."""
         return _node("cos", self.copy())
 
-    def tanh(self) -> Expr:
+    def tanh(self) -> SymbolicExpr:
         """``tanh`` of the expression."""
         return _node("tanh", self.copy())
 
-    def sqrt(self) -> Expr:
+    def sqrt(self) -> SymbolicExpr:
         """``sqrt`` of the expression."""
         return _node("sqrt", self.copy())
 
@@ -257,25 +261,22 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def constant(value: float) -> Expr:
+def symbolic_constant(value: float) -> SymbolicExpr:
     """Return the leaf holding the number ``value``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"a constant must be a real number, not {type(value).__name__}")
-    if not math.isfinite(value):
-        raise ValueError(f"a constant must be finite, got {value!r}")
-    return Expr("const", value=float(value))
+    value = as_finite_number(value, "a constant", real=True)
+    return SymbolicExpr("const", value=value)
 
 
-def _const(value: float) -> Expr:
+def _const(value: float) -> SymbolicExpr:
     """The leaf of a number already known to be a finite float."""
-    return Expr("const", value=value)
+    return SymbolicExpr("const", value=value)
 
 
-def _operand(x: Expr | float) -> Expr:
+def _operand(x: SymbolicExpr | float) -> SymbolicExpr:
     """Return a fresh copy of an expression operand, or the leaf of a number."""
-    if isinstance(x, Expr):
+    if isinstance(x, SymbolicExpr):
         return x.copy()
-    return constant(x)
+    return symbolic_constant(x)
 
 
 _FOLD: dict[str, Callable[..., float]] = {
@@ -289,13 +290,13 @@ _FOLD: dict[str, Callable[..., float]] = {
 }
 
 
-def _node(op: str, *args: Expr) -> Expr:
+def _node(op: str, *args: SymbolicExpr) -> SymbolicExpr:
     """Make the node ``op(args)``, folding numbers and the trivial 0/1 cases.
 
     ``args`` must be fresh subtrees: they become part of the new node.
     """
     if all(a.is_number() for a in args):
-        return constant(_FOLD[op](*(a.value for a in args)))
+        return symbolic_constant(_FOLD[op](*(a.value for a in args)))
     if op in ("add", "sub") and args[1].is_number(0.0):
         return args[0]
     if op == "add" and args[0].is_number(0.0):
@@ -319,10 +320,10 @@ def _node(op: str, *args: Expr) -> Expr:
             return args[0]
         if args[1].is_number(0.0):
             return _const(1.0)
-    return Expr(op, args)
+    return SymbolicExpr(op, args)
 
 
-def symbols(n: int) -> np.ndarray:
+def symbolic_variables(n: int) -> np.ndarray:
     """Return an object array of ``n`` variables ``x0, ..., x(n-1)``.
 
     Parameters
@@ -336,24 +337,21 @@ def symbols(n: int) -> np.ndarray:
         Shape ``(n,)``, dtype object: a function reading ``x[i]`` or using
         ``len(x)``, elementwise numpy functions or ``@`` runs on it unchanged.
     """
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"n must be an integer, got {type(n).__name__}")
-    if n < 1:
-        raise ValueError(f"n must be a positive integer, got {n}")
+    n = check_positive_int(n, "n")
     out = np.empty(int(n), dtype=object)
     for i in range(int(n)):
-        out[i] = Expr("var", index=i)
+        out[i] = SymbolicExpr("var", index=i)
     return out
 
 
-def expression(f: Callable[..., Any], n: int, *args: Any) -> Expr:
+def symbolic_expression(f: Callable[..., Any], n: int, *args: Any) -> SymbolicExpr:
     """Write out ``f(x, *args)`` as one expression tree in ``n`` variables.
 
     Parameters
     ----------
     f
         A function of a vector ``x`` (and of ``args``, passed unchanged) built
-        from ``+ - * / **`` and numpy's functions of :data:`FUNCTIONS`.
+        from ``+ - * / **`` and numpy's functions of ``FUNCTIONS``.
     n
         The length of ``x``.
     *args
@@ -362,7 +360,7 @@ def expression(f: Callable[..., Any], n: int, *args: Any) -> Expr:
 
     Returns
     -------
-    Expr
+    SymbolicExpr
         The written-out formula of ``f``'s value.
 
     Raises
@@ -372,18 +370,17 @@ def expression(f: Callable[..., Any], n: int, *args: Any) -> Expr:
     ValueError
         If ``n`` is not positive.
     """
-    if not callable(f):
-        raise TypeError(f"f must be callable, got {type(f).__name__}")
+    check_callable(f, "f")
     with _gc_paused():
-        out = f(symbols(n), *args)
-    if isinstance(out, Expr):
+        out = f(symbolic_variables(n), *args)
+    if isinstance(out, SymbolicExpr):
         return out
     if isinstance(out, numbers.Real) and not isinstance(out, bool):
-        return constant(out)
+        return symbolic_constant(out)
     raise TypeError(f"f must return a scalar, got {type(out).__name__}")
 
 
-def differentiate(expr: Expr, index: int) -> Expr:
+def symbolic_derivative(expr: SymbolicExpr, index: int) -> SymbolicExpr:
     """Return the derivative of ``expr`` with respect to variable ``index``.
 
     The rules of the module docstring are applied recursively; every subtree
@@ -399,13 +396,13 @@ def differentiate(expr: Expr, index: int) -> Expr:
 
     Returns
     -------
-    Expr
+    SymbolicExpr
         The derivative, written out.
 
     Raises
     ------
     TypeError
-        If ``expr`` is not an :class:`Expr` or ``index`` not an integer.
+        If ``expr`` is not an :class:`SymbolicExpr` or ``index`` not an integer.
     ValueError
         If ``index`` is negative.
 
@@ -414,8 +411,8 @@ def differentiate(expr: Expr, index: int) -> Expr:
     Baydin et al. (2018) [baydin2018], Sec. 2, on symbolic differentiation and
     expression swell.
     """
-    if not isinstance(expr, Expr):
-        raise TypeError(f"expr must be an Expr, got {type(expr).__name__}")
+    if not isinstance(expr, SymbolicExpr):
+        raise TypeError(f"expr must be a SymbolicExpr, got {type(expr).__name__}")
     if isinstance(index, bool) or not isinstance(index, numbers.Integral):
         raise TypeError(f"index must be an integer, got {type(index).__name__}")
     if index < 0:
@@ -424,7 +421,7 @@ def differentiate(expr: Expr, index: int) -> Expr:
         return _derivative(expr, int(index))
 
 
-def _derivative(e: Expr, i: int) -> Expr:
+def _derivative(e: SymbolicExpr, i: int) -> SymbolicExpr:
     """The derivative of ``e`` with respect to variable ``i`` (new nodes only)."""
     if e.op == "var":
         return _const(1.0 if e.index == i else 0.0)
@@ -459,7 +456,7 @@ def _derivative(e: Expr, i: int) -> Expr:
     return _node("mul", _outer_derivative(e.op, u), du)
 
 
-def _outer_derivative(name: str, u: Expr) -> Expr:
+def _outer_derivative(name: str, u: SymbolicExpr) -> SymbolicExpr:
     """``g'(u)`` for the elementary function ``g`` called ``name``, as a new tree."""
     match name:
         case "exp":
@@ -478,12 +475,14 @@ def _outer_derivative(name: str, u: Expr) -> Expr:
     raise ValueError(f"unknown function {name!r}")  # pragma: no cover
 
 
-def evaluate(expr: Expr, values: Sequence[Any] | Mapping[int, Any]) -> Any:
+def evaluate_expression(
+    expr: SymbolicExpr, values: Sequence[Any] | Mapping[int, Any]
+) -> Any:
     """Evaluate ``expr`` with ``values[i]`` in place of variable ``i``.
 
     The values may be floats or any numbers with ``+ - * / **`` and methods
-    named as :data:`FUNCTIONS` (such as
-    :class:`~histbp.autodiff.costs.CountingFloat`, which counts the operations).
+    named as ``FUNCTIONS`` (such as
+    :class:`~histbp.autodiff.CountingFloat`, which counts the operations).
     Each operation node is evaluated once, each time it appears in the tree.
 
     Parameters
@@ -500,17 +499,17 @@ def evaluate(expr: Expr, values: Sequence[Any] | Mapping[int, Any]) -> Any:
     Raises
     ------
     TypeError
-        If ``expr`` is not an :class:`Expr`.
+        If ``expr`` is not an :class:`SymbolicExpr`.
     ValueError
         If a variable has no value.
     """
-    if not isinstance(expr, Expr):
-        raise TypeError(f"expr must be an Expr, got {type(expr).__name__}")
+    if not isinstance(expr, SymbolicExpr):
+        raise TypeError(f"expr must be a SymbolicExpr, got {type(expr).__name__}")
     with _gc_paused():
         return _evaluate(expr, values)
 
 
-def _evaluate(e: Expr, values: Sequence[Any] | Mapping[int, Any]) -> Any:
+def _evaluate(e: SymbolicExpr, values: Sequence[Any] | Mapping[int, Any]) -> Any:
     if e.op == "var":
         try:
             return values[e.index]

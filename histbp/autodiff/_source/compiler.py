@@ -233,7 +233,7 @@ def compile_gradient(f: Callable[..., Any]) -> CompiledGradient:
 
     Examples
     --------
-    >>> from histbp.autodiff.source import compile_gradient
+    >>> from histbp.autodiff import compile_gradient
     >>> def speelpenning(x):
     ...     p = 1.0
     ...     for i in range(len(x)):
@@ -250,7 +250,7 @@ def compile_gradient(f: Callable[..., Any]) -> CompiledGradient:
     facts = analyze(function.tree, body, ret)
     program = lower(function, facts, body, ret)
     emitted = emit(program, plan(program))
-    filename = f"<histbp.autodiff.source: gradient of {function.name}>"
+    filename = f"<histbp.autodiff.compile_gradient: gradient of {function.name}>"
     compiled = _compile(emitted.source, emitted.name, filename)
     counting = _compile(emitted.instrumented, emitted.name, filename + " (counting)")
     return CompiledGradient(

@@ -1,4 +1,4 @@
-"""Counting floats: the instrument of :mod:`histbp.autodiff.costs`.
+"""Counting floats: the instrument of the gradient-cost comparison.
 
 :class:`CountingFloat` is a float that records every ``+ - * / **`` and every
 elementary function it takes part in (``exp``, ``log``, ``sin``, ``cos``, ``tanh``,
@@ -19,14 +19,14 @@ from typing import Any
 import numpy as np
 
 from histbp._validation import check_callable
-from histbp.autodiff.costs import KINDS
-from histbp.autodiff.symbolic import FUNCTIONS
+from histbp.autodiff._source.counting import KINDS
+from histbp.autodiff._symbolic import FUNCTIONS
 
 # -- tallies -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Operations:
+class CountedOperations:
     """Numbers of operations by kind.
 
     Attributes
@@ -51,26 +51,26 @@ class Operations:
         """The counts as a dictionary, by kind."""
         return {k: getattr(self, k) for k in KINDS}
 
-    def __add__(self, other: Operations) -> Operations:
-        if not isinstance(other, Operations):
+    def __add__(self, other: CountedOperations) -> CountedOperations:
+        if not isinstance(other, CountedOperations):
             return NotImplemented
-        return Operations(*(getattr(self, k) + getattr(other, k) for k in KINDS))
+        return CountedOperations(*(getattr(self, k) + getattr(other, k) for k in KINDS))
 
     def __str__(self) -> str:
         parts = ", ".join(f"{getattr(self, k)} {k}" for k in KINDS if getattr(self, k))
         return f"{self.total} operations ({parts or 'none'})"
 
 
-class Tally:
+class OperationTally:
     """A running count of operations, filled while a :func:`counting` block runs."""
 
     def __init__(self) -> None:
         self._counts = dict.fromkeys(KINDS, 0)
 
     @property
-    def operations(self) -> Operations:
+    def operations(self) -> CountedOperations:
         """The counts so far."""
-        return Operations(**self._counts)
+        return CountedOperations(**self._counts)
 
     @property
     def total(self) -> int:
@@ -83,14 +83,14 @@ class Tally:
         return self._counts[kind]
 
     def __repr__(self) -> str:
-        return f"Tally({self.operations})"
+        return f"OperationTally({self.operations})"
 
 
-_OPEN: list[Tally] = []
+_OPEN: list[OperationTally] = []
 
 
 @contextmanager
-def counting(tally: Tally | None = None) -> Iterator[Tally]:
+def counting(tally: OperationTally | None = None) -> Iterator[OperationTally]:
     """Count the operations of :class:`CountingFloat` values inside a ``with`` block.
 
     Parameters
@@ -100,13 +100,13 @@ def counting(tally: Tally | None = None) -> Iterator[Tally]:
 
     Yields
     ------
-    Tally
+    OperationTally
         The tally. Blocks nest: an operation is counted in every open tally.
 
     Raises
     ------
     TypeError
-        If ``tally`` is given and is not a :class:`Tally`.
+        If ``tally`` is given and is not an :class:`OperationTally`.
 
     Examples
     --------
@@ -114,12 +114,12 @@ def counting(tally: Tally | None = None) -> Iterator[Tally]:
     >>> with counting() as tally:
     ...     w = x * y + z
     >>> tally.operations
-    Operations(add=1, mul=1, div=0, pow=0, call=0)
+    CountedOperations(add=1, mul=1, div=0, pow=0, call=0)
     """
     if tally is None:
-        tally = Tally()
-    elif not isinstance(tally, Tally):
-        raise TypeError(f"tally must be a Tally, got {type(tally).__name__}")
+        tally = OperationTally()
+    elif not isinstance(tally, OperationTally):
+        raise TypeError(f"tally must be an OperationTally, got {type(tally).__name__}")
     _OPEN.append(tally)
     try:
         yield tally
@@ -238,36 +238,6 @@ class CountingFloat(_Number):
             return self._apply(kind, fn, o, self.value)
         return self._apply(kind, fn, self.value, o)
 
-    def __add__(self, other: Any) -> Any:
-        return self._binary(other, "add", operator.add, False)
-
-    def __radd__(self, other: Any) -> Any:
-        return self._binary(other, "add", operator.add, True)
-
-    def __sub__(self, other: Any) -> Any:
-        return self._binary(other, "add", operator.sub, False)
-
-    def __rsub__(self, other: Any) -> Any:
-        return self._binary(other, "add", operator.sub, True)
-
-    def __mul__(self, other: Any) -> Any:
-        return self._binary(other, "mul", operator.mul, False)
-
-    def __rmul__(self, other: Any) -> Any:
-        return self._binary(other, "mul", operator.mul, True)
-
-    def __truediv__(self, other: Any) -> Any:
-        return self._binary(other, "div", operator.truediv, False)
-
-    def __rtruediv__(self, other: Any) -> Any:
-        return self._binary(other, "div", operator.truediv, True)
-
-    def __pow__(self, other: Any) -> Any:
-        return self._binary(other, "pow", operator.pow, False)
-
-    def __rpow__(self, other: Any) -> Any:
-        return self._binary(other, "pow", operator.pow, True)
-
     def __neg__(self) -> CountingFloat:
         return self._apply("add", operator.neg, self.value)
 
@@ -280,17 +250,37 @@ class CountingFloat(_Number):
             return NotImplemented
         return fn(self.value, o)
 
-    def __lt__(self, other: Any) -> bool:
-        return self._compare(other, operator.lt)
 
-    def __le__(self, other: Any) -> bool:
-        return self._compare(other, operator.le)
+# The arithmetic operators, each counted under its kind (subtraction as an
+# addition), and the comparisons, which are not counted.
+_ARITHMETIC = {
+    "add": ("add", operator.add),
+    "sub": ("add", operator.sub),
+    "mul": ("mul", operator.mul),
+    "truediv": ("div", operator.truediv),
+    "pow": ("pow", operator.pow),
+}
 
-    def __gt__(self, other: Any) -> bool:
-        return self._compare(other, operator.gt)
 
-    def __ge__(self, other: Any) -> bool:
-        return self._compare(other, operator.ge)
+def _counting_operator(kind: str, fn: Callable, reflected: bool) -> Callable:
+    def method(self: CountingFloat, other: Any) -> Any:
+        return self._binary(other, kind, fn, reflected)
+
+    return method
+
+
+def _comparison(fn: Callable[[float, float], bool]) -> Callable:
+    def method(self: CountingFloat, other: Any) -> bool:
+        return self._compare(other, fn)
+
+    return method
+
+
+for _name, (_kind, _fn) in _ARITHMETIC.items():
+    setattr(CountingFloat, f"__{_name}__", _counting_operator(_kind, _fn, False))
+    setattr(CountingFloat, f"__r{_name}__", _counting_operator(_kind, _fn, True))
+for _name in ("lt", "le", "gt", "ge"):
+    setattr(CountingFloat, f"__{_name}__", _comparison(getattr(operator, _name)))
 
 
 def _counting_function(name: str) -> Callable[[CountingFloat], CountingFloat]:
@@ -332,22 +322,22 @@ def _plain(out: Any, what: str) -> float:
 
 
 @dataclass(frozen=True)
-class Counted:
+class CountedValue:
     """The value of a function and the operations it took.
 
     Attributes
     ----------
     value : float
         The function's value.
-    operations : Operations
+    operations : CountedOperations
         The operations counted.
     """
 
     value: float
-    operations: Operations
+    operations: CountedOperations
 
 
-def count_operations(f: Callable[..., Any], *args: Any) -> Counted:
+def count_operations(f: Callable[..., Any], *args: Any) -> CountedValue:
     """Run ``f(*args)`` on counting floats and count its operations.
 
     Parameters
@@ -363,7 +353,7 @@ def count_operations(f: Callable[..., Any], *args: Any) -> Counted:
 
     Returns
     -------
-    Counted
+    CountedValue
         ``f``'s value and its operations.
 
     Raises
@@ -375,13 +365,13 @@ def count_operations(f: Callable[..., Any], *args: Any) -> Counted:
     Examples
     --------
     >>> count_operations(lambda x, y, z: x * y + z, 2.0, 3.0, 4.0).operations
-    Operations(add=1, mul=1, div=0, pow=0, call=0)
+    CountedOperations(add=1, mul=1, div=0, pow=0, call=0)
     """
     check_callable(f, "f")
     counted = [_counting_argument(a, f"argument {k}") for k, a in enumerate(args)]
     with counting() as tally:
         out = f(*counted)
-    return Counted(_plain(out, "f"), tally.operations)
+    return CountedValue(_plain(out, "f"), tally.operations)
 
 
 def _counting_argument(a: Any, name: str) -> Any:
