@@ -14,33 +14,96 @@
 - :func:`unit_backprop` and :func:`unit_gradients`: the local rule for error
   signals, unit by unit, on any feedforward network of units (Parker 1985,
   LeCun 1985, in generic notation).
-- :func:`train_history_compressor`: the 1991 chunker stacked into a hierarchy of
-  predictors (Schmidhuber 1993), against :func:`train_plain_bptt`.
+- :func:`train_chunker`: the neural sequence chunker (Schmidhuber 1991), two
+  recurrent nets trained by truncated :func:`bptt`, the upper one reading only
+  what the lower one failed to predict (:func:`chunker_input`);
+  :func:`train_history_compressor` stacks it into levels (Schmidhuber 1993,
+  :func:`climb_stack`); :func:`train_conventional` is the single net both are
+  measured against.
+- :func:`train_rbm_stack`, :func:`unroll` and :func:`fine_tune_autoencoder`:
+  restricted Boltzmann machines trained by contrastive divergence
+  (:func:`cd1_gradient`), stacked, unrolled and fine-tuned by backpropagation
+  (Hinton and Salakhutdinov 2006).
+- :func:`train_deep_mlp`: deep MLPs trained by plain on-line backpropagation
+  (:func:`mlp_gradients`) on images deformed afresh every epoch (:func:`deform`)
+  (Ciresan et al. 2010).
 
 References
 ----------
 Ivakhnenko and Lapa (1965) [ivakhnenko1965]; Ivakhnenko (1971) [ivakhnenko1971];
 Amari (1967) [amari1967]; Saito (1967) [saito1967]; Werbos (1974) [werbos1974];
 Amari (1977) [amari1977]; Werbos (1982) [werbos1982]; Parker (1985) [parker1985];
-LeCun (1985) [lecun1985]; Schmidhuber (1993) [schmidhuber1993habilitation].
+LeCun (1985) [lecun1985]; Schmidhuber (1992) [schmidhuber1992]; Schmidhuber (1993)
+[schmidhuber1993habilitation]; Hinton and Salakhutdinov (2006) [hinton2006];
+Ciresan, Meier, Gambardella and Schmidhuber (2010) [ciresan2010].
 """
 
+# The 1991-2010 networks: from the chunker to deep MLPs on deformed digits.
+from histbp.nets._autoencoder import (
+    Autoencoder,
+    AutoencoderResult,
+    autoencoder_gradients,
+    fine_tune_autoencoder,
+    random_autoencoder,
+    unroll,
+)
+from histbp.nets._bptt import RecurrentNet, bptt, init_recurrent_net
+from histbp.nets._chunker import (
+    ChunkerResult,
+    chunker_input,
+    compress,
+    surprises,
+    train_chunker,
+)
+from histbp.nets._conventional import (
+    ConventionalResult,
+    train_conventional,
+    train_plain_bptt,
+)
+from histbp.nets._deep_mlp import (
+    DeepMLP,
+    DeepMLPResult,
+    EpochRecord,
+    MLPGradientResult,
+    init_deep_mlp,
+    mlp_gradients,
+    train_deep_mlp,
+)
+from histbp.nets._deformations import (
+    affine_field,
+    bilinear_resample,
+    deform,
+    elastic_field,
+    gaussian_kernel,
+    gaussian_smooth,
+)
+from histbp.nets._history_compressor import (
+    HistoryCompressorResult,
+    LevelInput,
+    climb_stack,
+    level_gradient,
+    one_step_compression,
+    pass_up,
+    train_history_compressor,
+)
+from histbp.nets._rbm import (
+    RBM,
+    cd1_gradient,
+    classifier_from_stack,
+    train_rbm,
+    train_rbm_stack,
+)
+from histbp.nets._time_lag_tasks import (
+    DeepTimeLagTask,
+    TimeLagTask,
+    deep_time_lag_task,
+    time_lag_task,
+)
 from histbp.nets.backprop import backprop
 from histbp.nets.chain_rule import chain_rule_gradients
 from histbp.nets.errors import NotFittedError
 from histbp.nets.gmdh import GMDH, GMDHUnit
 from histbp.nets.gradient import NetworkGradient
-from histbp.nets.history_compressor import (
-    DeepTimeLagTask,
-    HistoryCompressorRun,
-    PlainBPTTRun,
-    deep_time_lag_task,
-    level_gradient,
-    one_step_compression,
-    pass_up,
-    train_history_compressor,
-    train_plain_bptt,
-)
 from histbp.nets.layers import init_layers
 from histbp.nets.ordered import OrderedDerivatives, ordered_derivatives
 from histbp.nets.sgd_classifier import (
@@ -59,31 +122,69 @@ from histbp.nets.units import (
 
 __all__ = [
     "GMDH",
+    "RBM",
+    # The 1991-2010 networks.
+    "Autoencoder",
+    "AutoencoderResult",
+    "ChunkerResult",
+    "ConventionalResult",
+    "DeepMLP",
+    "DeepMLPResult",
     "DeepTimeLagTask",
+    "EpochRecord",
     "GMDHUnit",
-    "HistoryCompressorRun",
+    "HistoryCompressorResult",
+    "LevelInput",
+    "MLPGradientResult",
     "NetworkGradient",
     "NotFittedError",
     "OrderedDerivatives",
-    "PlainBPTTRun",
+    "RecurrentNet",
     "SGDClassifierRun",
+    "TimeLagTask",
     "TrainingRun",
     "UnitGradient",
     "UnitNetwork",
+    "affine_field",
+    "autoencoder_gradients",
     "backprop",
+    "bilinear_resample",
+    "bptt",
+    "cd1_gradient",
     "chain_rule_gradients",
+    "chunker_input",
+    "classifier_from_stack",
+    "climb_stack",
+    "compress",
     "deep_time_lag_task",
+    "deform",
+    "elastic_field",
+    "fine_tune_autoencoder",
+    "gaussian_kernel",
+    "gaussian_smooth",
+    "init_deep_mlp",
     "init_layers",
+    "init_recurrent_net",
     "level_gradient",
+    "mlp_gradients",
     "one_step_compression",
     "ordered_derivatives",
     "pass_up",
+    "random_autoencoder",
+    "surprises",
+    "time_lag_task",
+    "train_chunker",
+    "train_conventional",
+    "train_deep_mlp",
     "train_history_compressor",
     "train_mlp",
     "train_multilayer_sgd",
     "train_plain_bptt",
+    "train_rbm",
+    "train_rbm_stack",
     "unit_backprop",
     "unit_gradients",
     "units_from_layers",
+    "unroll",
     "xor_clusters",
 ]

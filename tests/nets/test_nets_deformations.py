@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from histbp.nets.deformations import (
+from histbp.nets import (
     affine_field,
     bilinear_resample,
     deform,

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_positive_int, check_real
+from histbp._validation import check_positive_int, check_random_state, check_real
 
 __all__ = ["RecurrentNet", "bptt", "init_recurrent_net"]
 
@@ -115,7 +115,7 @@ def init_recurrent_net(
     n_hidden = check_positive_int(n_hidden, "n_hidden")
     n_out = check_positive_int(n_out, "n_out")
     scale = check_real(scale, "scale", low=0.0, low_open=True)
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(seed)
 
     def uniform(*shape: int) -> np.ndarray:
         return rng.uniform(-scale, scale, shape)
