@@ -34,7 +34,12 @@ PUBLIC = {
 }
 
 METHOD_CODE = re.compile(r"^(`{3,}|:{3,})\{method-code\}\s+(\S+)\s*$", re.M)
-CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
+# The cell's source, after its options (``:tags: [hide-input]`` lines or a ``---``
+# block), which are not Python.
+CODE_CELL = re.compile(
+    r"^```\{code-cell\}[^\n]*\n(?:---\n.*?^---\n|(?::[^\n]*\n)+)?(.*?)^```",
+    re.S | re.M,
+)
 
 
 def _pages() -> list[Path]:

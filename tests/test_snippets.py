@@ -16,7 +16,12 @@ from pathlib import Path
 import pytest
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
+# The cell's source, after its options (``:tags: [hide-input]`` lines or a ``---``
+# block), which are not Python.
+CODE_CELL = re.compile(
+    r"^```\{code-cell\}[^\n]*\n(?:---\n.*?^---\n|(?::[^\n]*\n)+)?(.*?)^```",
+    re.S | re.M,
+)
 
 
 def _pages() -> list[tuple[str, list[str]]]:
