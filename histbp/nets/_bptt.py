@@ -29,14 +29,11 @@ from typing import Any
 import numpy as np
 
 from histbp._validation import check_positive_int, check_random_state, check_real
+from histbp.nets._deep_mlp import _logistic as _sigmoid
 
 __all__ = ["RecurrentNet", "bptt", "init_recurrent_net"]
 
 _TINY = 1e-12
-
-
-def _sigmoid(a: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,13 +129,11 @@ def bilinear_resample(images: Any, rows: Any, cols: Any) -> np.ndarray:
     rows = np.asarray(rows, dtype=images.dtype)
     cols = np.asarray(cols, dtype=images.dtype)
     for name, arr in (("rows", rows), ("cols", cols)):
-        if arr.shape != images.shape:
+        if arr.shape != images.shape or not np.all(np.isfinite(arr)):
             raise ValueError(
-                f"{name} has shape {arr.shape}; expected the images' shape "
-                f"{images.shape}"
+                f"{name} has shape {arr.shape}; expected finite values in the "
+                f"images' shape {images.shape}"
             )
-        if not np.all(np.isfinite(arr)):
-            raise ValueError(f"{name} contains non-finite values")
     padded = np.zeros((n, h + 2, w + 2), dtype=images.dtype)
     padded[:, 1:-1, 1:-1] = images
     flat = padded.reshape(-1)
