@@ -138,18 +138,15 @@ class DeepMLP:
 
     def error_rate(self, X: Any, labels: Any) -> float:
         """The fraction of rows of ``X`` whose predicted class is not the label."""
-        labels = _as_labels(labels, self.sizes[-1], "labels")
-        X = self._check_inputs(X)
-        if labels.shape[0] != X.shape[0]:
-            raise ValueError(
-                f"labels has {labels.shape[0]} entries but X has {X.shape[0]} rows"
-            )
+        X, labels = _as_batch(self, X, labels)
         return float(np.mean(self.predict(X) != labels))
 
-    def _check_inputs(self, X: Any) -> np.ndarray:
+    def _check_inputs(self, X: Any, name: str = "X") -> np.ndarray:
         X = np.asarray(X)
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
-            raise ValueError(f"X must have shape (n, {self.sizes[0]}), got {X.shape}")
+            raise ValueError(
+                f"{name} must have shape (n, {self.sizes[0]}), got {X.shape}"
+            )
         return X.astype(self.weights[0].dtype, copy=False)
 
 
@@ -286,15 +283,18 @@ def mlp_gradients(net: DeepMLP, X: Any, labels: Any) -> MLPGradientResult:
     )
 
 
-def _as_batch(net: DeepMLP, X: Any, labels: Any) -> tuple[np.ndarray, np.ndarray]:
+def _as_batch(
+    net: DeepMLP, X: Any, labels: Any, x_name: str = "X", labels_name: str = "labels"
+) -> tuple[np.ndarray, np.ndarray]:
     """Inputs and labels of one batch, checked against the net and each other."""
     if not isinstance(net, DeepMLP):
         raise TypeError(f"net must be a DeepMLP, got {type(net).__name__}")
-    X = net._check_inputs(X)
-    labels = _as_labels(labels, net.sizes[-1], "labels")
+    labels = _as_labels(labels, net.sizes[-1], labels_name)
+    X = net._check_inputs(X, x_name)
     if labels.shape[0] != X.shape[0]:
         raise ValueError(
-            f"labels has {labels.shape[0]} entries but X has {X.shape[0]} rows"
+            f"{labels_name} has {labels.shape[0]} entries but {x_name} has "
+            f"{X.shape[0]} rows"
         )
     return X, labels
 
@@ -489,12 +489,7 @@ def train_deep_mlp(
             tuple(b.copy() for b in init.biases),
             init.activation,
         )
-    labels = _as_labels(raw_labels, net.sizes[-1], "labels")
-    if labels.shape[0] != X.shape[0]:
-        raise ValueError(
-            f"labels has {labels.shape[0]} entries but X has {X.shape[0]} rows"
-        )
-    X = net._check_inputs(X)
+    X, labels = _as_batch(net, X, raw_labels)
     test = _as_test_set(X_test, labels_test, net)
 
     rng = check_random_state(seed)
@@ -597,11 +592,5 @@ def _as_test_set(
         return None
     if X_test is None or labels_test is None:
         raise ValueError("give both X_test and labels_test, or neither")
-    X_test = net._check_inputs(as_numeric_array(X_test, "X_test", 2))
-    labels_test = _as_labels(labels_test, net.sizes[-1], "labels_test")
-    if labels_test.shape[0] != X_test.shape[0]:
-        raise ValueError(
-            f"labels_test has {labels_test.shape[0]} entries but X_test has "
-            f"{X_test.shape[0]} rows"
-        )
-    return X_test, labels_test
+    X_test = as_numeric_array(X_test, "X_test", 2)
+    return _as_batch(net, X_test, labels_test, "X_test", "labels_test")
