@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {
         "description": (
             "Sequences to solution on the two-sequence time-lag task of "
-            "histbp.nets.chunker: chunker system (automatizer 16 and chunker 4 "
+            "histbp.nets.train_chunker: chunker system (automatizer 16 and chunker 4 "
             "hidden units, BPTT truncated to 3 steps) versus a conventional "
             "recurrent net (16 hidden units, full BPTT); solved = target "
             "predicted within 0.3 on both sequences, checked every 10 sequences"
