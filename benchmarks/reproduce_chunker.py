@@ -4,7 +4,7 @@ Schmidhuber (1992) reports a task with a 20-step time lag on which a conventiona
 recurrent net trained by backpropagation showed no significant improvement after
 1,000,000 training sequences, while the chunker system (BPTT truncated to 3
 steps) solved it in 13 of 17 runs with fewer than 5,000 sequences. This script
-runs histbp's scaled version of that comparison (:mod:`histbp.nets.chunker`):
+runs histbp's scaled version of that comparison (:func:`histbp.nets.train_chunker`):
 
 - lag 20, 17 seeds: the chunker system (sequences until the chunker predicts
   the target, and until the automatizer alone does), and the conventional net
@@ -37,7 +37,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from histbp.nets.chunker import (  # noqa: E402
+from histbp.nets import (  # noqa: E402
     time_lag_task,
     train_chunker,
     train_conventional,
@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {
         "description": (
             "Sequences to solution on the two-sequence time-lag task of "
-            "histbp.nets.chunker: chunker system (automatizer 16 and chunker 4 "
+            "histbp.nets.train_chunker: chunker system (automatizer 16 and chunker 4 "
             "hidden units, BPTT truncated to 3 steps) versus a conventional "
             "recurrent net (16 hidden units, full BPTT); solved = target "
             "predicted within 0.3 on both sequences, checked every 10 sequences"

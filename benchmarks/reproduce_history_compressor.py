@@ -4,7 +4,7 @@ The source document credits Schmidhuber's habilitation thesis (1993) with an
 experiment in which a stack of recurrent nets, each pre-trained without
 supervision to predict its input (the history compressor), assigned credit
 across 1,200 time steps. This script runs histbp's scaled version
-(:mod:`histbp.nets.history_compressor`) over several seeds:
+(:func:`histbp.nets.train_history_compressor`) over several seeds:
 
 - lags of 1,000, 1,100 and 1,200 steps (periods (10, 10, 10), (10, 10, 11),
   (10, 10, 12)): the four-level hierarchy against one recurrent net trained by

@@ -46,8 +46,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from histbp.mnist import load_mnist  # noqa: E402
-from histbp.nets.deep_mlp import EpochRecord, train_deep_mlp  # noqa: E402
-from histbp.nets.deformations import deform  # noqa: E402
+from histbp.nets import (  # noqa: E402
+    EpochRecord,
+    deform,
+    train_deep_mlp,
+)
 
 RESULTS = ROOT / "benchmarks" / "results" / "mnist_plain_backprop.json"
 PLOT = ROOT / "docs" / "_static" / "mnist_plain_backprop.png"

@@ -18,11 +18,13 @@ __all__ = [
     "as_finite_array",
     "as_finite_vector",
     "as_lq_problem",
+    "as_numeric_array",
     "as_position",
     "as_returned_array",
     "as_scalar",
     "as_spd_system",
     "as_symmetric",
+    "as_unit_interval_data",
     "check_callable",
     "check_choice",
     "check_index",
@@ -275,6 +277,52 @@ def as_lq_problem(
 # ---------------------------------------------------------------------------
 # Data, targets and networks (neural networks)
 # ---------------------------------------------------------------------------
+
+# The 1991-2010 networks (chunker, RBMs, deep MLPs, deformations).
+
+
+def as_numeric_array(
+    value: Any, name: str, ndim: int, shape_hint: str = ""
+) -> np.ndarray:
+    """Return ``value`` as a non-empty ``ndim``-D numeric array with finite entries.
+
+    Boolean and integer arrays keep their dtype; ``shape_hint`` names the axes in the
+    message, e.g. ``" (images x rows x columns)"``.
+    """
+    arr = np.asarray(value)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
+    if arr.ndim != ndim or min(arr.shape, default=0) == 0:
+        raise ValueError(
+            f"{name} must be a non-empty {ndim}-D array{shape_hint}, "
+            f"got shape {arr.shape}"
+        )
+    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains non-finite values")
+    return arr
+
+
+def as_unit_interval_data(
+    value: Any, name: str, columns: int | None = None, owner: str = ""
+) -> np.ndarray:
+    """Return ``value`` as a non-empty 2-D float array with entries in ``[0, 1]``.
+
+    With ``columns``, the array must have that many columns; ``owner`` then says
+    whose inputs they are in the message (e.g. ``"the RBM has 4 visible units"``).
+    """
+    try:
+        arr = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a numeric 2-D array") from None
+    arr = as_numeric_array(arr, name, 2)
+    if arr.min() < 0.0 or arr.max() > 1.0:
+        raise ValueError(
+            f"{name} must hold probabilities in [0, 1] (scale the data first), "
+            f"got values from {arr.min()} to {arr.max()}"
+        )
+    if columns is not None and arr.shape[1] != columns:
+        raise ValueError(f"{name} has {arr.shape[1]} columns but {owner}")
+    return arr
 
 
 def as_data_matrix(value: Any, name: str, min_columns: int = 1) -> np.ndarray:

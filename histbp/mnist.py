@@ -33,6 +33,8 @@ from typing import Any, Final
 
 import numpy as np
 
+from histbp._validation import check_callable, check_real
+
 __all__ = [
     "FILES",
     "MIRRORS",
@@ -270,8 +272,10 @@ def download_mnist(
     """
     if mirrors is None:
         mirrors = MIRRORS
-    if not mirrors:
-        raise ValueError("mirrors must name at least one base URL")
+    if isinstance(mirrors, str) or not mirrors:
+        raise ValueError("mirrors must be a non-empty sequence of base URLs")
+    check_callable(opener, "opener")
+    timeout = check_real(timeout, "timeout", low=0.0, low_open=True)
     folder = Path(directory) if directory is not None else _cache_dir()
     folder.mkdir(parents=True, exist_ok=True)
     for key, spec in FILES.items():
@@ -386,6 +390,9 @@ def load_mnist(
     >>> mnist.train_images.shape, mnist.test_labels.dtype  # doctest: +SKIP
     ((60000, 28, 28), dtype('uint8'))
     """
+    if not isinstance(download, bool):
+        kind = type(download).__name__
+        raise TypeError(f"download must be True or False, got {kind}")
     if path is not None:
         folder = Path(path).expanduser()
         if not folder.is_dir():

@@ -226,3 +226,26 @@ def test_the_loader_is_also_histbp_data_load_mnist():
     import histbp.mnist
 
     assert histbp.data.load_mnist is histbp.mnist.load_mnist
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"mirrors": ()}, ValueError, "mirrors must be a non-empty sequence"),
+        ({"mirrors": "https://example.invalid/"}, ValueError, "mirrors must be"),
+        ({"opener": "urlopen"}, TypeError, "opener must be callable"),
+        ({"timeout": 0.0}, ValueError, "timeout must lie in"),
+        ({"timeout": "60"}, TypeError, "timeout must be a real number"),
+    ],
+)
+def test_download_arguments_are_checked_before_any_file_is_touched(
+    tmp_path, kwargs, error, match
+):
+    with pytest.raises(error, match=match):
+        download_mnist(tmp_path / "cache", **kwargs)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_download_flag_must_be_a_bool(tmp_path):
+    with pytest.raises(TypeError, match="download must be True or False"):
+        load_mnist(download="no")

@@ -27,8 +27,19 @@ The public surface of the network code; the modules behind it are private.
 - :func:`sparse_network`, :func:`stagewise_gradient` and :func:`graph_gradient`:
   a network whose links skip layers, its gradient stage by stage with dense
   Jacobians (as in the 1960s) and edge by edge on its graph, each counted.
-- :func:`train_history_compressor`: the 1991 chunker stacked into a hierarchy of
-  predictors (Schmidhuber 1993), against :func:`train_plain_bptt`.
+- :func:`train_chunker`: the neural sequence chunker (Schmidhuber 1991), two
+  recurrent nets trained by truncated :func:`bptt`, the upper one reading only
+  what the lower one failed to predict (:func:`chunker_input`);
+  :func:`train_history_compressor` stacks it into levels (Schmidhuber 1993,
+  :func:`climb_stack`); :func:`train_conventional` is the single net both are
+  measured against.
+- :func:`train_rbm_stack`, :func:`unroll` and :func:`fine_tune_autoencoder`:
+  restricted Boltzmann machines trained by contrastive divergence
+  (:func:`cd1_gradient`), stacked, unrolled and fine-tuned by backpropagation
+  (Hinton and Salakhutdinov 2006).
+- :func:`train_deep_mlp`: deep MLPs trained by plain on-line backpropagation
+  (:func:`mlp_gradients`) on images deformed afresh every epoch (:func:`deform`)
+  (Ciresan et al. 2010).
 
 Network formats, each the one its paper's notation needs: weight and bias lists per
 layer (:func:`init_layers`; Werbos 1982, Amari 1977, Amari and Saito 1967); one
@@ -43,19 +54,75 @@ Ivakhnenko and Lapa (1965) [ivakhnenko1965]; Ivakhnenko (1971) [ivakhnenko1971];
 Amari (1967) [amari1967]; Saito (1967) [saito1967]; Werbos (1974) [werbos1974];
 Amari (1977) [amari1977]; Werbos (1982) [werbos1982]; Parker (1985) [parker1985];
 LeCun (1985) [lecun1985]; Rumelhart, Hinton and Williams (1985) [rumelhart1985];
-Rumelhart, Hinton and Williams (1986) [rumelhart1986]; Schmidhuber (1993)
-[schmidhuber1993habilitation].
+Rumelhart, Hinton and Williams (1986) [rumelhart1986]; Schmidhuber (1992)
+[schmidhuber1992]; Schmidhuber (1993) [schmidhuber1993habilitation]; Hinton and
+Salakhutdinov (2006) [hinton2006]; Ciresan, Meier, Gambardella and Schmidhuber (2010)
+[ciresan2010].
 """
 
+from histbp.nets._autoencoder import (
+    Autoencoder,
+    AutoencoderResult,
+    autoencoder_gradients,
+    fine_tune_autoencoder,
+    random_autoencoder,
+    unroll,
+)
 from histbp.nets._backprop import (
     TrainingResult,
     backprop,
     chain_rule_gradients,
     train_mlp,
 )
+from histbp.nets._bptt import RecurrentNet, bptt, init_recurrent_net
+from histbp.nets._chunker import (
+    ChunkerResult,
+    chunker_input,
+    compress,
+    surprises,
+    train_chunker,
+)
+from histbp.nets._conventional import (
+    ConventionalResult,
+    train_conventional,
+    train_plain_bptt,
+)
+from histbp.nets._deep_mlp import (
+    DeepMLP,
+    DeepMLPResult,
+    EpochRecord,
+    MLPGradientResult,
+    init_deep_mlp,
+    mlp_gradients,
+    train_deep_mlp,
+)
+from histbp.nets._deformations import (
+    affine_field,
+    bilinear_resample,
+    deform,
+    elastic_field,
+    gaussian_kernel,
+    gaussian_smooth,
+)
 from histbp.nets._gmdh import GMDH, GMDHUnit, NotFittedError, fit_gmdh_layer
+from histbp.nets._history_compressor import (
+    HistoryCompressorResult,
+    LevelInput,
+    climb_stack,
+    level_gradient,
+    one_step_compression,
+    pass_up,
+    train_history_compressor,
+)
 from histbp.nets._layers import NetworkGradient, init_layers, logistic
 from histbp.nets._ordered import OrderedDerivativesResult, ordered_derivatives
+from histbp.nets._rbm import (
+    RBM,
+    cd1_gradient,
+    classifier_from_stack,
+    train_rbm,
+    train_rbm_stack,
+)
 from histbp.nets._rumelhart import (
     BackpropFitResult,
     EnsembleFitResult,
@@ -85,6 +152,12 @@ from histbp.nets._sparse_networks import (
     sparse_network,
     stagewise_gradient,
 )
+from histbp.nets._time_lag_tasks import (
+    DeepTimeLagTask,
+    TimeLagTask,
+    deep_time_lag_task,
+    time_lag_task,
+)
 from histbp.nets._units import (
     UnitGradient,
     UnitNetwork,
@@ -92,69 +165,91 @@ from histbp.nets._units import (
     unit_gradients,
     units_from_layers,
 )
-from histbp.nets.history_compressor import (
-    DeepTimeLagTask,
-    HistoryCompressorRun,
-    PlainBPTTRun,
-    deep_time_lag_task,
-    level_gradient,
-    one_step_compression,
-    pass_up,
-    train_history_compressor,
-    train_plain_bptt,
-)
 
 __all__ = [
     "FAMILY_TREES_LAYERS",
     "GMDH",
+    "RBM",
+    "Autoencoder",
+    "AutoencoderResult",
     "BackpropEnsemble",
     "BackpropFitResult",
     "BackpropNet",
+    "ChunkerResult",
+    "ConventionalResult",
+    "DeepMLP",
+    "DeepMLPResult",
     "DeepTimeLagTask",
     "EnsembleFitResult",
+    "EpochRecord",
     "GMDHUnit",
-    "HistoryCompressorRun",
+    "HistoryCompressorResult",
+    "LevelInput",
+    "MLPGradientResult",
     "MirrorWeights",
     "NetworkGradient",
     "NotFittedError",
     "OrderedDerivativesResult",
-    "PlainBPTTRun",
+    "RecurrentNet",
     "SGDClassifierResult",
+    "SparseGradientResult",
+    "SparseNetwork",
+    "TimeLagTask",
     "TrainingResult",
     "UnitGradient",
     "UnitNetwork",
+    "affine_field",
+    "autoencoder_gradients",
     "backprop",
+    "bilinear_resample",
+    "bptt",
+    "cd1_gradient",
     "chain_rule_gradients",
+    "chunker_input",
+    "classifier_from_stack",
+    "climb_stack",
+    "compress",
     "deep_time_lag_task",
+    "deform",
+    "elastic_field",
     "family_trees_connections",
     "family_trees_net",
+    "fine_tune_autoencoder",
     "fit_gmdh_layer",
+    "gaussian_kernel",
+    "gaussian_smooth",
     "generalized_delta_rule",
+    "graph_gradient",
+    "init_deep_mlp",
     "init_layers",
+    "init_recurrent_net",
     "level_gradient",
     "logistic",
     "mirror_weights",
+    "mlp_gradients",
+    "network_loss",
     "one_step_compression",
     "ordered_derivatives",
     "pass_up",
     "person_features",
+    "random_autoencoder",
     "sgd_epoch",
+    "sparse_network",
+    "stagewise_gradient",
+    "surprises",
+    "time_lag_task",
+    "train_chunker",
+    "train_conventional",
+    "train_deep_mlp",
     "train_history_compressor",
     "train_mlp",
     "train_multilayer_sgd",
     "train_plain_bptt",
+    "train_rbm",
+    "train_rbm_stack",
     "unit_backprop",
     "unit_gradients",
     "units_from_layers",
+    "unroll",
     "xor_clusters",
-]
-
-# A network whose links skip layers, differentiated stage-wise and on its graph.
-__all__ += [
-    "SparseGradientResult",
-    "SparseNetwork",
-    "graph_gradient",
-    "network_loss",
-    "sparse_network",
-    "stagewise_gradient",
 ]

@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 
 from histbp.autodiff import grad
-from histbp.nets.autoencoder import (
+from histbp.nets import (
     Autoencoder,
     autoencoder_gradients,
     fine_tune_autoencoder,
     random_autoencoder,
+    train_rbm_stack,
     unroll,
 )
-from histbp.nets.rbm import train_rbm_stack
 from histbp.testing import check_grads
 
 

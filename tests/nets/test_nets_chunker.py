@@ -6,9 +6,12 @@ import numpy as np
 import pytest
 
 from histbp.autodiff import grad
-from histbp.nets.bptt import RecurrentNet, bptt, init_recurrent_net
-from histbp.nets.chunker import (
+from histbp.nets import (
+    RecurrentNet,
+    bptt,
+    chunker_input,
     compress,
+    init_recurrent_net,
     surprises,
     time_lag_task,
     train_chunker,
@@ -52,6 +55,25 @@ def test_a_perfect_predictor_passes_only_the_first_input():
     stream = np.eye(5)[[0, 1, 2, 3, 4]]
     mask = surprises(stream[1:], stream)
     assert mask.tolist() == [True, False, False, False, False]
+
+
+def test_chunker_input_passes_up_what_the_automatizer_missed():
+    # An automatizer whose outputs ignore the input and sit at 1/2 (zero output
+    # weights and biases) predicts nothing: every vector goes up, stamped t / (T-1).
+    stream = np.eye(4)[[0, 1, 2, 1, 3]]
+    blind = init_recurrent_net(4, 3, 4, seed=0)
+    blind = RecurrentNet(*blind.arrays()[:3], np.zeros((3, 4)), np.zeros(4))
+    events, times = chunker_input(blind, stream)
+    assert times.tolist() == [0, 1, 2, 3, 4]
+    np.testing.assert_allclose(events[:, -1], [0.0, 0.25, 0.5, 0.75, 1.0])
+    # It is surprises and compress composed, on the automatizer's own guesses.
+    net = init_recurrent_net(4, 3, 6, scale=2.0, seed=5)  # 2 extra outputs
+    _, guesses = net.run(stream[:-1])
+    mask = surprises(guesses[:, :4], stream, tolerance=0.3)
+    kept, at = compress(stream, mask, time_stamps=False)
+    bare, times = chunker_input(net, stream, time_stamps=False)
+    np.testing.assert_array_equal(times, at)
+    np.testing.assert_array_equal(bare, kept)
 
 
 def test_time_lag_task_layout():
@@ -210,6 +232,19 @@ def test_conventional_net_solves_a_short_lag():
             "max_sequences",
         ),
         (lambda: time_lag_task(0), ValueError, "lag"),
+        (lambda: train_conventional(TASK, truncation=0), ValueError, "truncation"),
+        (lambda: train_conventional("task"), TypeError, "TimeLagTask"),
+        (lambda: chunker_input("net", np.eye(3)), TypeError, "automatizer"),
+        (
+            lambda: chunker_input(init_recurrent_net(3, 2, 3), np.eye(3)[:1]),
+            ValueError,
+            "at least 2 rows",
+        ),
+        (
+            lambda: chunker_input(init_recurrent_net(3, 2, 3), np.eye(4)),
+            ValueError,
+            r"stream must have shape \(steps, 3\)",
+        ),
         (
             lambda: surprises(np.zeros((2, 3)), np.zeros((4, 3))),
             ValueError,

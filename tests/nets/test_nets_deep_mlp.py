@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from histbp.autodiff import grad
-from histbp.nets.deep_mlp import DeepMLP, init_deep_mlp, mlp_gradients, train_deep_mlp
+from histbp.nets import DeepMLP, init_deep_mlp, mlp_gradients, train_deep_mlp
 from histbp.testing import check_grads
 
 
@@ -34,7 +34,8 @@ def test_gradients_match_autodiff_and_finite_differences(activation):
     net = init_deep_mlp((6, 5, 4, 3), seed=1, activation=activation)
     X = rng.normal(size=(7, 6))
     y = rng.integers(0, 3, 7)
-    loss, gw, gb = mlp_gradients(net, X, y)
+    result = mlp_gradients(net, X, y)
+    loss, gw, gb = result.loss, result.weight_grads, result.bias_grads
     params = (*net.weights, *net.biases)
     n = len(net.weights)
 
@@ -46,7 +47,7 @@ def test_gradients_match_autodiff_and_finite_differences(activation):
     for mine, ref in zip([*gw, *gb], auto, strict=True):
         np.testing.assert_allclose(mine, ref, rtol=1e-10, atol=1e-12)
     check_grads(  # the hand-written loss, in every weight
-        lambda *W: mlp_gradients(DeepMLP(W, net.biases, activation), X, y)[0],
+        lambda *W: mlp_gradients(DeepMLP(W, net.biases, activation), X, y).loss,
         net.weights,
         grad_fn=lambda *_: gw,
         directions="coordinates",
@@ -215,7 +216,7 @@ def digits():
 
 
 def _deform_digits(batch, rng):
-    from histbp.nets.deformations import deform
+    from histbp.nets import deform
 
     images = batch.reshape(-1, 8, 8)
     out = deform(images, rng, rotation=10, scale=0.1, shear=0.1, alpha=4.0, sigma=1.5)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from histbp.nets.deformations import (
+from histbp.nets import (
     affine_field,
     bilinear_resample,
     deform,
@@ -122,3 +122,7 @@ def test_bad_arguments(kwargs, error, match):
 def test_bilinear_shape_mismatch():
     with pytest.raises(ValueError, match="rows has shape"):
         bilinear_resample(np.zeros((1, 4, 4)), np.zeros((1, 4, 3)), np.zeros((1, 4, 4)))
+    with pytest.raises(ValueError, match=r"cols has shape .* expected finite values"):
+        bilinear_resample(
+            np.zeros((1, 4, 4)), np.zeros((1, 4, 4)), np.full((1, 4, 4), np.nan)
+        )

@@ -9,15 +9,20 @@ import numpy as np
 import pytest
 
 from histbp.nets import (
+    RecurrentNet,
+    bptt,
+    climb_stack,
     deep_time_lag_task,
+    init_recurrent_net,
     level_gradient,
     one_step_compression,
     pass_up,
+    time_lag_task,
+    train_conventional,
     train_history_compressor,
     train_plain_bptt,
 )
-from histbp.nets.bptt import RecurrentNet, bptt, init_recurrent_net
-from histbp.nets.history_compressor import _climb, _levels_recalling
+from histbp.nets._history_compressor import _levels_recalling
 from histbp.testing import check_grads
 
 TASK = deep_time_lag_task((10, 10, 12))  # the lag of 1,200 steps
@@ -151,6 +156,27 @@ def _constant_net(n_in, outputs):
     )
 
 
+def test_climb_stack_passes_up_level_by_level():
+    # A stack of untrained levels, climbed by hand with pass_up, gives the same
+    # symbols, times and guesses at every level.
+    task = deep_time_lag_task((3, 2))
+    nets = [
+        init_recurrent_net(task.width + (k > 0), 4, task.width, scale=1.5, seed=k)
+        for k in range(3)
+    ]
+    stream = task.streams[0]
+    climbed = climb_stack(nets, stream)
+    symbols, times = stream, np.arange(len(stream))
+    for level, (net, seen) in enumerate(zip(nets, climbed, strict=True)):
+        np.testing.assert_array_equal(seen.symbols, symbols)
+        np.testing.assert_array_equal(seen.times, times)
+        span = len(stream) - 1
+        stamps = times[:, None] / span if level else np.empty((len(times), 0))
+        _, guesses = net.run(np.hstack([symbols, stamps]))
+        np.testing.assert_array_equal(seen.guesses, guesses)
+        symbols, times = pass_up(symbols, times, guesses)
+
+
 def test_a_level_must_recall_the_target_on_both_sequences():
     # Level 0 guesses 0 for every channel, so the all-zero target after x counts
     # as predicted and goes no higher; the top always guesses a target of 1.
@@ -158,9 +184,9 @@ def test_a_level_must_recall_the_target_on_both_sequences():
     # a from x: not solved.
     low = _constant_net(TASK.width, [0.0] * TASK.width)
     top = _constant_net(TASK.width + 1, [0.0] * (TASK.width - 1) + [1.0])
-    climbed = [_climb([low, top], stream, 0.3) for stream in TASK.streams]
-    assert len(climbed[0][1][1]) == 1202  # after a, every input goes up
-    assert climbed[1][1][1][-1] == 1200  # after x, the target stays below
+    climbed = [climb_stack([low, top], stream) for stream in TASK.streams]
+    assert len(climbed[0][1].times) == 1202  # after a, every input goes up
+    assert climbed[1][1].times[-1] == 1200  # after x, the target stays below
     assert _levels_recalling(climbed, TASK.targets, 0.3) == []
     # one net whose two self-exciting units hold a and x for 1,200 steps, and
     # whose target channel reads them, does count
@@ -171,7 +197,7 @@ def test_a_level_must_recall_the_target_on_both_sequences():
         np.hstack([np.zeros((2, TASK.width - 1)), [[8.0], [-8.0]]]),
         np.append(np.full(TASK.width - 1, -4.0), 0.0),
     )
-    climbed = [_climb([recall], stream, 0.3) for stream in TASK.streams]
+    climbed = [climb_stack([recall], stream) for stream in TASK.streams]
     assert _levels_recalling(climbed, TASK.targets, 0.3) == [0]
 
 
@@ -182,6 +208,21 @@ def test_plain_bptt_fails_within_the_same_budget():
     # first symbol (solving needs the two guesses more than 0.4 apart)
     after_a, after_x = (run.net.run(s[:-1])[1][-1, -1] for s in TASK.streams)
     assert abs(after_a - after_x) < 0.1
+
+
+def test_plain_bptt_is_the_conventional_net_with_the_averaged_loss():
+    task = deep_time_lag_task((3, 2))
+    plain = train_plain_bptt(task, max_sequences=20, seed=3)
+    same = train_conventional(
+        task, max_sequences=20, learning_rate=1.0, average=True, seed=3
+    )
+    summed = train_conventional(task, max_sequences=20, learning_rate=1.0, seed=3)
+    arrays = zip(
+        plain.net.arrays(), same.net.arrays(), summed.net.arrays(), strict=True
+    )
+    for a, b, c in arrays:
+        np.testing.assert_array_equal(a, b)
+        assert not np.allclose(a, c) or not a.any()
 
 
 def test_plain_bptt_learns_a_short_lag():
@@ -245,6 +286,17 @@ def test_plain_bptt_learns_a_short_lag():
             "times has 2 steps",
         ),
         (lambda: level_gradient("net", np.eye(3)), TypeError, "RecurrentNet"),
+        (lambda: climb_stack([], np.eye(3)), TypeError, "non-empty sequence"),
+        (
+            lambda: climb_stack([init_recurrent_net(3, 2, 3)] * 2, np.eye(3)),
+            ValueError,
+            "level 1 has 3 inputs and 3 outputs; expected 4 and 3",
+        ),
+        (
+            lambda: train_plain_bptt(time_lag_task(3)),
+            TypeError,
+            "DeepTimeLagTask",
+        ),
     ],
 )
 def test_bad_arguments(call, error, match):

@@ -5,15 +5,22 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from histbp.nets.autoencoder import fine_tune_autoencoder, random_autoencoder, unroll
-from histbp.nets.deep_mlp import train_deep_mlp
-from histbp.nets.rbm import (
+from histbp.nets import (
     RBM,
+    cd1_gradient,
     classifier_from_stack,
-    sigmoid,
+    fine_tune_autoencoder,
+    random_autoencoder,
+    train_deep_mlp,
     train_rbm,
     train_rbm_stack,
+    unroll,
 )
+
+
+def sigmoid(a):
+    """The logistic function, written here independently of histbp."""
+    return 1.0 / (1.0 + np.exp(-np.asarray(a, dtype=float)))
 
 
 def _bars(n=200, seed=0):
@@ -66,6 +73,26 @@ def test_one_cd1_step_by_hand():
     np.testing.assert_allclose(rbm.hidden_bias, 0.5 * np.mean(p - p1, axis=0))
 
 
+def test_cd1_gradient_is_the_difference_of_correlations():
+    # The data and reconstruction correlations, written out with this file's sigmoid.
+    rng = np.random.default_rng(3)
+    W, b, c = rng.normal(size=(16, 5)), rng.normal(size=16), rng.normal(size=5)
+    v = _bars(8, seed=2)
+    gW, gb, gc = cd1_gradient(W, b, c, v, np.random.default_rng(7))
+    draw = np.random.default_rng(7)
+    p = sigmoid(v @ W + c)
+    h = (draw.random(p.shape) < p).astype(float)
+    v1 = sigmoid(h @ W.T + b)
+    p1 = sigmoid(v1 @ W + c)
+    np.testing.assert_allclose(gW, (v.T @ p - v1.T @ p1) / 8, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(gb, np.mean(v - v1, axis=0), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(gc, np.mean(p - p1, axis=0), rtol=1e-12, atol=1e-14)
+    # an integer seed gives the same hidden samples as a Generator seeded alike
+    same = cd1_gradient(W, b, c, v, 7)
+    for mine, ref in zip(same, (gW, gb, gc), strict=True):
+        np.testing.assert_array_equal(mine, ref)
+
+
 def test_conditionals_are_logistic():
     rbm = RBM(
         np.array([[1.0, -2.0]]), np.array([0.5]), np.array([0.0, 1.0]), np.zeros(1)
@@ -98,6 +125,9 @@ def test_classifier_from_stack_copies_the_layers():
     assert net.weights[0] is not stack[0].weights
 
 
+W32 = np.zeros((3, 2))
+
+
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
@@ -108,6 +138,21 @@ def test_classifier_from_stack_copies_the_layers():
         (lambda: train_rbm(np.zeros((2, 2)), 2, momentum=1.0), ValueError, "momentum"),
         (lambda: train_rbm_stack(np.zeros((2, 2)), ()), ValueError, "hidden_sizes"),
         (lambda: classifier_from_stack([], 3), TypeError, "RBM"),
+        (
+            lambda: cd1_gradient(W32, np.zeros(2), np.zeros(2), [[0.5] * 3]),
+            ValueError,
+            r"visible_bias must be a finite vector of shape \(3,\)",
+        ),
+        (
+            lambda: cd1_gradient(W32, np.zeros(3), np.zeros(2), [[0.5] * 2]),
+            ValueError,
+            "v has 2 columns but weights has 3 rows",
+        ),
+        (
+            lambda: cd1_gradient(W32, np.zeros(3), np.zeros(2), [[0.5] * 3], "s"),
+            TypeError,
+            "rng must be",
+        ),
     ],
 )
 def test_bad_arguments(call, error, match):

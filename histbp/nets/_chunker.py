@@ -3,19 +3,20 @@
 The *automatizer* A is a recurrent net that reads a stream of input vectors and
 predicts each next one. Whatever A predicts is redundant; only the inputs A fails
 to predict (:func:`surprises`), each with its time stamp (:func:`compress`),
-go up to the *chunker* C, a second recurrent net that learns to predict its own,
-much shorter stream of surprises. A long time lag in the raw stream becomes a
-short one for C. A is also taught to predict C's hidden state, so that C's
-knowledge moves down into A: once A predicts everything C does, the two-level
-hierarchy has collapsed into one net. Both nets learn by backpropagation through
-time truncated to a few steps (:func:`histbp.nets.bptt.bptt`).
+go up to the *chunker* C (:func:`chunker_input`), a second recurrent net that
+learns to predict its own, much shorter stream of surprises. A long time lag in
+the raw stream becomes a short one for C. A is also taught to predict C's hidden
+state, so that C's knowledge moves down into A: once A predicts everything C
+does, the two-level hierarchy has collapsed into one net. Both nets learn by
+backpropagation through time truncated to a few steps (:func:`histbp.nets.bptt`).
 
-:func:`time_lag_task` builds a task of the kind used in 1992: the first symbol of
-a sequence (``a`` or ``x``) decides a target that is asked for ``lag`` steps
-later, and everything in between is the same fixed run of symbols ``b1 ... b_lag``.
-:func:`train_chunker` trains the A/C system on it, and
-:func:`train_conventional` trains a single recurrent net with the same
-objective by full backpropagation through time, the conventional method.
+:func:`histbp.nets.time_lag_task` builds a task of the kind used in 1992: the
+first symbol of a sequence (``a`` or ``x``) decides a target that is asked for
+``lag`` steps later, and everything in between is the same fixed run of symbols
+``b1 ... b_lag``.
+:func:`train_chunker` trains the A/C system on it;
+:func:`histbp.nets.train_conventional` trains a single recurrent net with the
+same objective by full backpropagation through time, the conventional method.
 
 References
 ----------
@@ -32,82 +33,17 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_positive_int, check_real
-from histbp.nets.bptt import RecurrentNet, _bptt, init_recurrent_net
+from histbp._validation import check_positive_int, check_random_state, check_real
+from histbp.nets._bptt import RecurrentNet, _as_sequence, _bptt, init_recurrent_net
+from histbp.nets._time_lag_tasks import TimeLagTask
 
 __all__ = [
-    "ChunkerRun",
-    "ConventionalRun",
-    "TimeLagTask",
+    "ChunkerResult",
+    "chunker_input",
     "compress",
     "surprises",
-    "time_lag_task",
     "train_chunker",
-    "train_conventional",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class TimeLagTask:
-    """Two sequences that differ only in their first symbol, with a late target.
-
-    The alphabet has ``lag + 2`` symbols: ``a`` (0), ``x`` (1) and ``b1 ...
-    b_lag`` (2 ... lag + 1). The two sequences are ``a b1 ... b_lag`` and
-    ``x b1 ... b_lag``; after the last symbol the target channel of the stream
-    carries 1 after an ``a`` sequence and 0 after an ``x`` sequence. A learner
-    that predicts the stream must carry the first symbol across ``lag`` steps.
-
-    Attributes
-    ----------
-    lag
-        Steps between the deciding symbol and the target.
-    streams
-        Shape ``(2, lag + 2, lag + 3)``: for each sequence, one row per step of
-        the stream (the ``lag + 1`` symbols, then the target), one column per
-        symbol plus a last column for the target channel.
-    targets
-        ``(1.0, 0.0)``: the target after each sequence.
-    """
-
-    lag: int
-    streams: np.ndarray
-    targets: tuple[float, float]
-
-    @property
-    def n_symbols(self) -> int:
-        """Symbols in the alphabet, ``lag + 2``."""
-        return self.lag + 2
-
-    @property
-    def width(self) -> int:
-        """Count the channels of a stream vector, the symbols and the target channel."""
-        return self.lag + 3
-
-
-def time_lag_task(lag: int) -> TimeLagTask:
-    """The two-sequence task with the target ``lag`` steps after its cause.
-
-    References
-    ----------
-    Schmidhuber (1992) [schmidhuber1992].
-
-    Examples
-    --------
-    >>> task = time_lag_task(3)
-    >>> task.streams.shape
-    (2, 5, 6)
-    >>> task.streams[0].argmax(axis=1).tolist()  # a b1 b2 b3, then the target
-    [0, 2, 3, 4, 5]
-    """
-    lag = check_positive_int(lag, "lag")
-    width = lag + 3
-    streams = np.zeros((2, lag + 2, width))
-    for seq, first in enumerate((0, 1)):
-        streams[seq, 0, first] = 1.0
-        for t in range(1, lag + 1):
-            streams[seq, t, t + 1] = 1.0
-    streams[0, lag + 1, width - 1] = 1.0  # after `a ...` the target is 1
-    return TimeLagTask(lag, streams, (1.0, 0.0))
 
 
 def surprises(predictions: Any, stream: Any, tolerance: float = 0.3) -> np.ndarray:
@@ -189,7 +125,7 @@ def compress(
 
 
 @dataclass(frozen=True, slots=True)
-class ChunkerRun:
+class ChunkerResult:
     """The outcome of :func:`train_chunker`.
 
     Attributes
@@ -216,24 +152,55 @@ class ChunkerRun:
     compressed_lengths: np.ndarray
 
 
-@dataclass(frozen=True, slots=True)
-class ConventionalRun:
-    """The outcome of :func:`train_conventional`.
+def chunker_input(
+    automatizer: RecurrentNet,
+    stream: Any,
+    *,
+    tolerance: float = 0.3,
+    time_stamps: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """What the chunker sees: the vectors of a stream the automatizer failed to predict.
 
-    Attributes
+    The automatizer reads the stream and guesses each next vector; the vectors it
+    missed (:func:`surprises`), the first always among them, are kept with their
+    steps (:func:`compress`), and the step ``t`` of each, as ``t / (T - 1)``, is
+    appended as a time stamp.
+
+    Parameters
     ----------
-    solved_at
-        Training sequences until the target was first right on both sequences,
-        or ``None`` if the budget ran out first.
-    sequences
-        Training sequences used.
-    net
-        The trained net.
-    """
+    automatizer
+        A recurrent net whose first ``n`` outputs predict the next stream vector.
+    stream
+        Shape ``(T, n)``, ``T >= 2``.
+    tolerance
+        As in :func:`surprises`.
+    time_stamps
+        Whether to append the time stamps.
 
-    solved_at: int | None
-    sequences: int
-    net: RecurrentNet
+    Returns
+    -------
+    events : numpy.ndarray
+        Shape ``(m, n + 1)`` (``(m, n)`` without time stamps): the chunker's input.
+    times : numpy.ndarray
+        The ``m`` steps of the events.
+
+    References
+    ----------
+    Schmidhuber (1992) [schmidhuber1992].
+    """
+    if not isinstance(automatizer, RecurrentNet):
+        raise TypeError(
+            f"automatizer must be a RecurrentNet, got {type(automatizer).__name__}"
+        )
+    x = _as_sequence(stream, automatizer.shape[0], "stream")
+    if x.shape[0] < 2:
+        raise ValueError("stream must have at least 2 rows: nothing to predict")
+    _, guesses = automatizer._run(x[:-1])  # guesses[t] is A's guess of x[t + 1]
+    missed = surprises(guesses[:, : x.shape[1]], x, tolerance)
+    events, times = compress(x, missed, time_stamps=False)
+    if time_stamps:
+        events = np.hstack([events, (times / (x.shape[0] - 1))[:, None]])
+    return events, times
 
 
 def _check_task(task: Any) -> TimeLagTask:
@@ -244,88 +211,31 @@ def _check_task(task: Any) -> TimeLagTask:
     return task
 
 
-def _target_right(guess: float, target: float, tolerance: float) -> bool:
-    return abs(guess - target) <= tolerance
-
-
-def train_conventional(
+def _target_predicted(
+    automatizer: RecurrentNet,
+    chunker: RecurrentNet,
     task: TimeLagTask,
-    *,
-    max_sequences: int = 10_000,
-    hidden: int = 16,
-    learning_rate: float = 0.03,
-    truncation: int | None = None,
-    tolerance: float = 0.3,
-    init_scale: float = 0.5,
-    check_every: int = 10,
-    seed: int | None = 0,
-) -> ConventionalRun:
-    """One recurrent net that predicts the whole stream, by full BPTT.
+    tolerance: float,
+    time_stamps: bool,
+) -> tuple[bool, bool]:
+    """Whether the system, and the automatizer alone, predict both targets.
 
-    Each training sequence is one of the task's two, chosen at random; the net
-    reads the symbols and predicts each next stream vector, the target included,
-    and its weights change once per sequence by ``-learning_rate`` times the
-    gradient of :func:`histbp.nets.bptt.bptt`.
-
-    Parameters
-    ----------
-    task
-        From :func:`time_lag_task`.
-    max_sequences
-        Budget of training sequences.
-    hidden
-        Hidden units.
-    learning_rate
-        Step size per sequence.
-    truncation
-        ``None`` (full BPTT, the default) or the truncation depth.
-    tolerance
-        The target counts as right when the prediction is within it.
-    init_scale
-        Initial weights are uniform in ``[-init_scale, init_scale]``.
-    check_every
-        Sequences between checks of the target on both sequences.
-    seed
-        Seed of the weights and the order of the sequences.
-
-    Returns
-    -------
-    ConventionalRun
-
-    References
-    ----------
-    Schmidhuber (1992) [schmidhuber1992].
+    A target that A predicts never reaches C: then A's answer counts. Otherwise
+    C's guess after the surprises up to the last symbol counts.
     """
-    task = _check_task(task)
-    max_sequences = check_positive_int(max_sequences, "max_sequences")
-    check_every = check_positive_int(check_every, "check_every")
-    lr = check_real(learning_rate, "learning_rate", low=0.0, low_open=True)
-    tolerance = check_real(tolerance, "tolerance", low=0.0, high=0.5, low_open=True)
-    hidden = check_positive_int(hidden, "hidden")
-    init_scale = check_real(init_scale, "init_scale", low=0.0, low_open=True)
-    width = task.width
-    rng = np.random.default_rng(seed)
-    net = init_recurrent_net(width, hidden, width, scale=init_scale, seed=rng)
-    mask = np.ones((task.lag + 1, width))
-    params = [a.copy() for a in net.arrays()]
-
-    def solved(current: RecurrentNet) -> bool:
-        for stream, target in zip(task.streams, task.targets, strict=True):
-            _, y = current._run(stream[:-1])
-            if not _target_right(y[-1, -1], target, tolerance):
-                return False
-        return True
-
-    for n in range(1, max_sequences + 1):
-        stream = task.streams[rng.integers(2)]
-        _, grad = _bptt(
-            RecurrentNet(*params), stream[:-1], stream[1:], mask, truncation
+    width, steps = task.width, task.lag + 1
+    system_right = automatizer_right = True
+    for stream, target in zip(task.streams, task.targets, strict=True):
+        _, y = automatizer._run(stream[:-1])
+        events, times = chunker_input(
+            automatizer, stream, tolerance=tolerance, time_stamps=time_stamps
         )
-        for p, g in zip(params, grad.arrays(), strict=True):
-            p -= lr * g
-        if n % check_every == 0 and solved(RecurrentNet(*params)):
-            return ConventionalRun(n, n, RecurrentNet(*params))
-    return ConventionalRun(None, max_sequences, RecurrentNet(*params))
+        _, c_out = chunker._run(events[times < steps])
+        a_right = abs(y[-1, width - 1] - target) <= tolerance
+        c_right = abs(c_out[-1, width - 1] - target) <= tolerance
+        system_right &= a_right or c_right
+        automatizer_right &= a_right
+    return system_right, automatizer_right
 
 
 def train_chunker(
@@ -343,16 +253,16 @@ def train_chunker(
     init_scale: float = 0.5,
     check_every: int = 10,
     until: str = "collapsed",
-    seed: int | None = 0,
-) -> ChunkerRun:
+    seed: int | np.random.Generator | None = 0,
+) -> ChunkerResult:
     """Train the automatizer/chunker pair on a time-lag task.
 
     For each training sequence (one of the task's two, at random):
 
     1. A reads the symbols and predicts every next stream vector (the target
        after the last symbol included).
-    2. :func:`surprises` marks the vectors A failed to predict (the first one
-       always); :func:`compress` hands them, with time stamps, to C.
+    2. :func:`chunker_input` marks the vectors A failed to predict (the first
+       one always) and hands them, with time stamps, to C.
     3. C reads its short stream and predicts each next surprise; C learns by
        BPTT truncated to ``truncation`` of its own steps.
     4. A learns by BPTT truncated to ``truncation`` steps to predict the stream
@@ -368,7 +278,7 @@ def train_chunker(
     Parameters
     ----------
     task
-        From :func:`time_lag_task`.
+        From :func:`histbp.nets.time_lag_task`.
     max_sequences
         Budget of training sequences.
     hidden_automatizer, hidden_chunker
@@ -396,7 +306,7 @@ def train_chunker(
 
     Returns
     -------
-    ChunkerRun
+    ChunkerResult
 
     References
     ----------
@@ -426,7 +336,7 @@ def train_chunker(
     width = task.width
     c_in = width + 1 if time_stamps else width
     n_distill = hidden_c if distill else 0
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(seed)
     a_params = [
         a.copy()
         for a in init_recurrent_net(
@@ -443,22 +353,12 @@ def train_chunker(
     lengths: list[int] = []
     solved_at: int | None = None
     collapsed_at: int | None = None
-
-    def chunker_view(
-        a_net: RecurrentNet, stream: np.ndarray
-    ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray, np.ndarray]:
-        """A's hidden states and outputs, and C's events with their times."""
-        hidden, y = a_net._run(stream[:-1])
-        mask = surprises(y[:, :width], stream, tolerance)
-        events, times = compress(stream, mask, time_stamps=False)
-        if time_stamps:
-            events = np.hstack([events, (times / steps)[:, None]])
-        return (hidden, y), events, times
-
     for n in range(1, max_sequences + 1):
         a_net, c_net = RecurrentNet(*a_params), RecurrentNet(*c_params)
         stream = task.streams[rng.integers(2)]
-        a_forward, events, times = chunker_view(a_net, stream)
+        events, times = chunker_input(
+            a_net, stream, tolerance=tolerance, time_stamps=time_stamps
+        )
         lengths.append(len(times))
 
         # C: predict each next surprise from the surprises so far.
@@ -479,31 +379,27 @@ def train_chunker(
             state = 0.5 * (c_hidden[latest] + 1.0)
             a_targets = np.hstack([a_targets, state])
             a_mask = np.hstack([a_mask, np.ones((steps, n_distill))])
-        _, a_grad = _bptt(a_net, stream[:-1], a_targets, a_mask, truncation, a_forward)
+        _, a_grad = _bptt(a_net, stream[:-1], a_targets, a_mask, truncation)
         for p, g in zip(a_params, a_grad.arrays(), strict=True):
             p -= lr_a * g
 
         if n % check_every == 0:
-            a_net, c_net = RecurrentNet(*a_params), RecurrentNet(*c_params)
-            system_ok = a_alone_ok = True
-            for stream, target in zip(task.streams, task.targets, strict=True):
-                (_, y), events, times = chunker_view(a_net, stream)
-                seen = events[times < steps]
-                _, c_out = c_net._run(seen)
-                a_right = _target_right(y[-1, width - 1], target, tolerance)
-                c_right = _target_right(c_out[-1, width - 1], target, tolerance)
-                # A target that A predicts never reaches C: then A's answer counts.
-                system_ok &= a_right or c_right
-                a_alone_ok &= a_right
-            if system_ok and solved_at is None:
+            system_right, automatizer_right = _target_predicted(
+                RecurrentNet(*a_params),
+                RecurrentNet(*c_params),
+                task,
+                tolerance,
+                time_stamps,
+            )
+            if system_right and solved_at is None:
                 solved_at = n
-            if a_alone_ok and collapsed_at is None:
+            if automatizer_right and collapsed_at is None:
                 collapsed_at = n
             if (until == "solved" and solved_at is not None) or (
                 until == "collapsed" and collapsed_at is not None
             ):
                 break
-    return ChunkerRun(
+    return ChunkerResult(
         solved_at,
         collapsed_at,
         n,

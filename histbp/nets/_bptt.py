@@ -28,15 +28,12 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_positive_int, check_real
+from histbp._validation import check_positive_int, check_random_state, check_real
+from histbp.nets._deep_mlp import _logistic as _sigmoid
 
 __all__ = ["RecurrentNet", "bptt", "init_recurrent_net"]
 
 _TINY = 1e-12
-
-
-def _sigmoid(a: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * a))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +112,7 @@ def init_recurrent_net(
     n_hidden = check_positive_int(n_hidden, "n_hidden")
     n_out = check_positive_int(n_out, "n_out")
     scale = check_real(scale, "scale", low=0.0, low_open=True)
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(seed)
 
     def uniform(*shape: int) -> np.ndarray:
         return rng.uniform(-scale, scale, shape)

@@ -28,13 +28,19 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_callable, check_positive_int, check_real
+from histbp._validation import (
+    as_numeric_array,
+    check_callable,
+    check_positive_int,
+    check_random_state,
+    check_real,
+)
 
 __all__ = [
-    "ACTIVATIONS",
     "DeepMLP",
-    "DeepMLPRun",
+    "DeepMLPResult",
     "EpochRecord",
+    "MLPGradientResult",
     "init_deep_mlp",
     "mlp_gradients",
     "train_deep_mlp",
@@ -61,18 +67,18 @@ def _logistic_slope(y: np.ndarray) -> np.ndarray:
 
 
 #: The hidden-unit functions, each with its slope written in terms of its output.
-ACTIVATIONS: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
+_ACTIVATIONS: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
     "scaled_tanh": (_scaled_tanh, _scaled_tanh_slope),
     "logistic": (_logistic, _logistic_slope),
 }
 
 
 def _activation(name: Any) -> tuple[Callable[..., Any], Callable[..., Any]]:
-    if name not in ACTIVATIONS:
+    if name not in _ACTIVATIONS:
         raise ValueError(
-            f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}"
+            f"activation must be one of {sorted(_ACTIVATIONS)}, got {name!r}"
         )
-    return ACTIVATIONS[name]
+    return _ACTIVATIONS[name]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +92,7 @@ class DeepMLP:
     biases
         One vector per layer, shape ``(n_out,)``.
     activation
-        Name of the hidden-unit function, a key of :data:`ACTIVATIONS`.
+        Name of the hidden-unit function: ``"scaled_tanh"`` or ``"logistic"``.
     """
 
     weights: tuple[np.ndarray, ...]
@@ -132,18 +138,15 @@ class DeepMLP:
 
     def error_rate(self, X: Any, labels: Any) -> float:
         """The fraction of rows of ``X`` whose predicted class is not the label."""
-        labels = _as_labels(labels, self.sizes[-1], "labels")
-        X = self._check_inputs(X)
-        if labels.shape[0] != X.shape[0]:
-            raise ValueError(
-                f"labels has {labels.shape[0]} entries but X has {X.shape[0]} rows"
-            )
+        X, labels = _as_batch(self, X, labels)
         return float(np.mean(self.predict(X) != labels))
 
-    def _check_inputs(self, X: Any) -> np.ndarray:
+    def _check_inputs(self, X: Any, name: str = "X") -> np.ndarray:
         X = np.asarray(X)
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
-            raise ValueError(f"X must have shape (n, {self.sizes[0]}), got {X.shape}")
+            raise ValueError(
+                f"{name} must have shape (n, {self.sizes[0]}), got {X.shape}"
+            )
         return X.astype(self.weights[0].dtype, copy=False)
 
 
@@ -179,7 +182,7 @@ def _as_sizes(sizes: Any) -> tuple[int, ...]:
 def init_deep_mlp(
     sizes: Sequence[int],
     *,
-    seed: int | None = 0,
+    seed: int | np.random.Generator | None = 0,
     activation: str = "scaled_tanh",
     dtype: Any = np.float64,
 ) -> DeepMLP:
@@ -204,7 +207,7 @@ def init_deep_mlp(
     dtype = np.dtype(dtype)
     if dtype not in (np.float32, np.float64):
         raise ValueError(f"dtype must be float32 or float64, got {dtype}")
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(seed)
     weights, biases = [], []
     for n_in, n_out in itertools.pairwise(sizes):
         bound = np.sqrt(3.0 / n_in)
@@ -213,15 +216,34 @@ def init_deep_mlp(
     return DeepMLP(tuple(weights), tuple(biases), activation)
 
 
-def mlp_gradients(
-    net: DeepMLP, X: Any, labels: Any
-) -> tuple[float, list[np.ndarray], list[np.ndarray]]:
+@dataclass(frozen=True, slots=True)
+class MLPGradientResult:
+    """The outcome of :func:`mlp_gradients` on one batch.
+
+    Attributes
+    ----------
+    loss
+        Mean cross-entropy ``-mean log p[label]``.
+    weight_grads, bias_grads
+        Derivatives of ``loss``, shaped like the net's weights and biases.
+    errors
+        Rows of the batch whose most probable class is not the label.
+    """
+
+    loss: float
+    weight_grads: tuple[np.ndarray, ...]
+    bias_grads: tuple[np.ndarray, ...]
+    errors: int
+
+
+def mlp_gradients(net: DeepMLP, X: Any, labels: Any) -> MLPGradientResult:
     """Mean cross-entropy on a batch and its gradient, by one backward sweep.
 
-    The error signal at the softmax output is ``(p - t) / n`` for one-hot
-    targets ``t``; each layer passes ``delta W^T`` down, multiplied by the slope
-    of the hidden units, and each weight's derivative is the product of its
-    input with the error signal at its output.
+    The forward pass keeps every layer's output. The error signal at the softmax
+    output is ``(p - t) / n`` for one-hot targets ``t``; each layer passes
+    ``delta W^T`` down, multiplied by the slope of the hidden units (written with
+    their outputs), and each weight's derivative is the product of its input with
+    the error signal at its output.
 
     Parameters
     ----------
@@ -234,33 +256,19 @@ def mlp_gradients(
 
     Returns
     -------
-    loss : float
-        Mean cross-entropy ``-mean log p[label]``.
-    weight_grads, bias_grads : list of numpy.ndarray
-        Derivatives, shaped like ``net.weights`` and ``net.biases``.
+    MLPGradientResult
+
+    References
+    ----------
+    Ciresan, Meier, Gambardella and Schmidhuber (2010) [ciresan2010].
     """
-    X = net._check_inputs(X)
-    labels = _as_labels(labels, net.sizes[-1], "labels")
-    if labels.shape[0] != X.shape[0]:
-        raise ValueError(
-            f"labels has {labels.shape[0]} entries but X has {X.shape[0]} rows"
-        )
-    loss, weight_grads, bias_grads, _ = _backward(net, X, labels)
-    return loss, weight_grads, bias_grads
-
-
-def _backward(
-    net: DeepMLP, X: np.ndarray, labels: np.ndarray
-) -> tuple[float, list[np.ndarray], list[np.ndarray], int]:
-    """The forward and backward sweeps without input checks; also the errors."""
+    X, labels = _as_batch(net, X, labels)
     _, slope = _activation(net.activation)
-    outs = net.layer_outputs(X)
-    n = X.shape[0]
-    rows = np.arange(n)
-    p = outs[-1]
+    outs = net.layer_outputs(X)  # the input, every hidden layer, the softmax
+    p, rows, n = outs[-1], np.arange(X.shape[0]), X.shape[0]
     loss = float(-np.mean(np.log(np.maximum(p[rows, labels], 1e-30))))
-    wrong = int(np.count_nonzero(np.argmax(p, axis=1) != labels))
-    delta = p.copy()
+    errors = int(np.count_nonzero(np.argmax(p, axis=1) != labels))
+    delta = p.copy()  # the error signal at the output: (p - t) / n
     delta[rows, labels] -= 1.0
     delta /= n
     weight_grads: list[np.ndarray] = []
@@ -268,9 +276,27 @@ def _backward(
     for layer in range(len(net.weights) - 1, -1, -1):
         weight_grads.append(outs[layer].T @ delta)
         bias_grads.append(delta.sum(axis=0))
-        if layer > 0:
+        if layer > 0:  # the signal one layer down
             delta = (delta @ net.weights[layer].T) * slope(outs[layer])
-    return loss, weight_grads[::-1], bias_grads[::-1], wrong
+    return MLPGradientResult(
+        loss, tuple(weight_grads[::-1]), tuple(bias_grads[::-1]), errors
+    )
+
+
+def _as_batch(
+    net: DeepMLP, X: Any, labels: Any, x_name: str = "X", labels_name: str = "labels"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs and labels of one batch, checked against the net and each other."""
+    if not isinstance(net, DeepMLP):
+        raise TypeError(f"net must be a DeepMLP, got {type(net).__name__}")
+    labels = _as_labels(labels, net.sizes[-1], labels_name)
+    X = net._check_inputs(X, x_name)
+    if labels.shape[0] != X.shape[0]:
+        raise ValueError(
+            f"{labels_name} has {labels.shape[0]} entries but {x_name} has "
+            f"{X.shape[0]} rows"
+        )
+    return X, labels
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +329,7 @@ class EpochRecord:
 
 
 @dataclass(frozen=True, slots=True)
-class DeepMLPRun:
+class DeepMLPResult:
     """The outcome of :func:`train_deep_mlp`.
 
     Attributes
@@ -349,10 +375,10 @@ def train_deep_mlp(
     init: DeepMLP | None = None,
     activation: str = "scaled_tanh",
     dtype: Any = np.float64,
-    seed: int | None = 0,
+    seed: int | np.random.Generator | None = 0,
     budget_seconds: float | None = None,
     log: Callable[[EpochRecord], None] | None = None,
-) -> DeepMLPRun:
+) -> DeepMLPResult:
     """Train a deep MLP by plain stochastic gradient descent on the cross-entropy.
 
     Each epoch visits the training rows in a fresh random order, in batches of
@@ -403,7 +429,7 @@ def train_deep_mlp(
 
     Returns
     -------
-    DeepMLPRun
+    DeepMLPResult
 
     References
     ----------
@@ -438,7 +464,7 @@ def train_deep_mlp(
     if log is not None:
         check_callable(log, "log")
 
-    X = _as_inputs(X, "X")
+    X = as_numeric_array(X, "X", 2)
     raw_labels = np.asarray(labels)
     if (
         raw_labels.ndim != 1
@@ -463,16 +489,16 @@ def train_deep_mlp(
             tuple(b.copy() for b in init.biases),
             init.activation,
         )
-    labels = _as_labels(raw_labels, net.sizes[-1], "labels")
-    if labels.shape[0] != X.shape[0]:
-        raise ValueError(
-            f"labels has {labels.shape[0]} entries but X has {X.shape[0]} rows"
-        )
-    X = net._check_inputs(X)
+    X, labels = _as_batch(net, X, raw_labels)
     test = _as_test_set(X_test, labels_test, net)
 
-    rng = np.random.default_rng(seed)
-    deform_rng = np.random.default_rng([0 if seed is None else seed, 2010])
+    rng = check_random_state(seed)
+    # The deformations draw from a stream of their own, fixed by the seed.
+    deform_rng = (
+        seed.spawn(1)[0]
+        if isinstance(seed, np.random.Generator)
+        else np.random.default_rng([0 if seed is None else seed, 2010])
+    )
     curve: list[EpochRecord] = []
     stopped = False
     pool = ThreadPoolExecutor(max_workers=1) if deform is not None else None
@@ -517,7 +543,7 @@ def train_deep_mlp(
         if pool is not None:
             pool.shutdown(wait=True)
     final = curve[-1].test_error if curve else float("nan")
-    return DeepMLPRun(net, tuple(curve), final, time.perf_counter() - t0, stopped)
+    return DeepMLPResult(net, tuple(curve), final, time.perf_counter() - t0, stopped)
 
 
 def _deformed(
@@ -548,25 +574,15 @@ def _epoch(
     step = X.dtype.type(lr)
     for start in range(0, X.shape[0], batch_size):
         idx = order[start : start + batch_size]
-        xb, yb = X[idx], labels[idx]
-        loss, gw, gb, miss = _backward(net, xb, yb)
-        total_loss += loss * idx.size
-        wrong += miss
-        for w, b, dw, db in zip(net.weights, net.biases, gw, gb, strict=True):
-            w -= step * dw
+        batch = mlp_gradients(net, X[idx], labels[idx])
+        total_loss += batch.loss * idx.size
+        wrong += batch.errors
+        for w, b, dw, db in zip(
+            net.weights, net.biases, batch.weight_grads, batch.bias_grads, strict=True
+        ):
+            w -= step * dw  # plain gradient descent: no momentum
             b -= step * db
     return total_loss, wrong
-
-
-def _as_inputs(value: Any, name: str) -> np.ndarray:
-    arr = np.asarray(value)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
-    if arr.ndim != 2 or arr.shape[0] == 0:
-        raise ValueError(f"{name} must be a non-empty 2-D array, got shape {arr.shape}")
-    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains non-finite values")
-    return arr
 
 
 def _as_test_set(
@@ -576,11 +592,5 @@ def _as_test_set(
         return None
     if X_test is None or labels_test is None:
         raise ValueError("give both X_test and labels_test, or neither")
-    X_test = net._check_inputs(_as_inputs(X_test, "X_test"))
-    labels_test = _as_labels(labels_test, net.sizes[-1], "labels_test")
-    if labels_test.shape[0] != X_test.shape[0]:
-        raise ValueError(
-            f"labels_test has {labels_test.shape[0]} entries but X_test has "
-            f"{X_test.shape[0]} rows"
-        )
-    return X_test, labels_test
+    X_test = as_numeric_array(X_test, "X_test", 2)
+    return _as_batch(net, X_test, labels_test, "X_test", "labels_test")

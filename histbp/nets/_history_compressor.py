@@ -1,7 +1,7 @@
 """The history compressor of 1993: the neural sequence chunker stacked into levels.
 
 Level 0 is a recurrent net that reads the raw stream and predicts each next input.
-The inputs it fails to predict (:func:`histbp.nets.chunker.surprises`), each with
+The inputs it fails to predict (:func:`histbp.nets.surprises`), each with
 the time step at which it arrived, are the whole input of level 1, a second
 recurrent net that predicts *its* next input; what level 1 fails to predict goes
 up to level 2, and so on (:func:`pass_up`). Every level learns by backpropagation
@@ -10,13 +10,14 @@ error signal travels far; but each level's stream is shorter than the one below,
 and a lag of a thousand steps at the bottom can become a lag of one or two steps
 at the top.
 
-:func:`deep_time_lag_task` builds a task with that structure: after a first
+:func:`histbp.nets.deep_time_lag_task` builds a task with that structure: after a first
 symbol (``a`` or ``x``) come ``lag`` regular symbols whose pattern repeats at
 several time scales, and then a target that depends on the first symbol alone.
 :func:`one_step_compression` computes what each level receives when every level
 predicts as well as its current input allows; :func:`train_history_compressor`
-trains the stack, and :func:`train_plain_bptt` trains one recurrent net on the
-same stream by full backpropagation through time, the conventional method.
+trains the stack, and :func:`histbp.nets.train_plain_bptt` trains one recurrent
+net on the same stream by full backpropagation through time, the conventional
+method.
 
 References
 ----------
@@ -29,127 +30,24 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from math import prod
 from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_positive_int, check_real
-from histbp.nets.bptt import RecurrentNet, _as_sequence, _bptt, init_recurrent_net
-from histbp.nets.chunker import compress, surprises
+from histbp._validation import check_positive_int, check_random_state, check_real
+from histbp.nets._bptt import RecurrentNet, _as_sequence, _bptt, init_recurrent_net
+from histbp.nets._chunker import compress, surprises
+from histbp.nets._time_lag_tasks import DeepTimeLagTask
 
 __all__ = [
-    "DeepTimeLagTask",
-    "HistoryCompressorRun",
-    "PlainBPTTRun",
-    "deep_time_lag_task",
+    "HistoryCompressorResult",
+    "LevelInput",
+    "climb_stack",
     "level_gradient",
     "one_step_compression",
     "pass_up",
     "train_history_compressor",
-    "train_plain_bptt",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class DeepTimeLagTask:
-    """Two long sequences that differ only in their first symbol and the target.
-
-    With ``periods = (L_1, ..., L_K)`` and ``lag = L_1 L_2 ... L_K``, the
-    alphabet is ``a`` (0), ``x`` (1) and the regular symbols ``r_0 ... r_K``
-    (2 ... K + 2). A sequence is its first symbol, then for ``t = 1 ... lag``
-    the symbol ``r_j`` with ``j`` the largest level such that ``L_1 ... L_j``
-    divides ``t`` (so ``r_0`` most of the time, ``r_1`` every ``L_1`` steps,
-    ``r_2`` every ``L_1 L_2`` steps, ...), and then the target: 1 after ``a``,
-    0 after ``x``.
-
-    Attributes
-    ----------
-    periods
-        ``(L_1, ..., L_K)``.
-    streams
-        Shape ``(2, lag + 2, K + 4)``: for each sequence one row per step (the
-        ``lag + 1`` symbols, then the target), one column per symbol and a last
-        column for the target channel.
-    targets
-        ``(1.0, 0.0)``: the target after each sequence.
-    """
-
-    periods: tuple[int, ...]
-    streams: np.ndarray
-    targets: tuple[float, float]
-
-    @property
-    def lag(self) -> int:
-        """Steps between the first symbol and the step that must give the target."""
-        return prod(self.periods)
-
-    @property
-    def width(self) -> int:
-        """The number of channels of a stream vector (symbols and target)."""
-        return len(self.periods) + 4
-
-    def level_lengths(self) -> tuple[int, ...]:
-        """Inputs per level under :func:`one_step_compression`, in closed form.
-
-        Level ``k <= K`` receives the first symbol, the ``lag / (L_1 ... L_k)``
-        regular symbols ``r_k, r_{k+1}, ...`` and the target; level ``K + 1``
-        the first symbol and the target only. (This holds when every period is
-        at least 5 and the tolerance is 0.3: then a predictor that knows only
-        the current input predicts each run's repetition but not its end.)
-        """
-        steps = [
-            2 + self.lag // prod(self.periods[:k]) for k in range(len(self.periods) + 1)
-        ]
-        return (*steps, 2)
-
-
-def deep_time_lag_task(periods: Sequence[int] = (10, 10, 12)) -> DeepTimeLagTask:
-    """The two-sequence task with a lag of ``prod(periods)`` steps.
-
-    Parameters
-    ----------
-    periods
-        The repeat length of the regular symbols at each time scale, each at
-        least 2. The default gives a lag of 1,200 steps.
-
-    Returns
-    -------
-    DeepTimeLagTask
-
-    References
-    ----------
-    Schmidhuber (1993) [schmidhuber1993habilitation].
-
-    Examples
-    --------
-    >>> task = deep_time_lag_task((3, 2))
-    >>> task.lag, task.streams.shape
-    (6, (2, 8, 6))
-    >>> task.streams[0, :-1].argmax(axis=1).tolist()  # a, then r_j at t = 1..6
-    [0, 2, 2, 3, 2, 2, 4]
-    """
-    if isinstance(periods, (str, bytes)) or not isinstance(periods, Sequence):
-        raise TypeError(
-            f"periods must be a sequence of integers, got {type(periods).__name__}"
-        )
-    if len(periods) == 0:
-        raise ValueError("periods must name at least one period")
-    checked = tuple(check_positive_int(p, "each period") for p in periods)
-    if min(checked) < 2:
-        raise ValueError(f"each period must be at least 2, got {list(checked)}")
-    lag = prod(checked)
-    levels = len(checked)
-    width = levels + 4
-    marks = np.cumprod(checked)
-    t = np.arange(1, lag + 1)
-    level_of = (t[:, None] % marks[None, :] == 0).sum(axis=1)
-    streams = np.zeros((2, lag + 2, width))
-    for seq in (0, 1):
-        streams[seq, 0, seq] = 1.0
-        streams[seq, t, 2 + level_of] = 1.0
-    streams[0, lag + 1, width - 1] = 1.0  # after `a ...` the target is 1
-    return DeepTimeLagTask(checked, streams, (1.0, 0.0))
 
 
 def _check_task(task: Any) -> DeepTimeLagTask:
@@ -184,7 +82,7 @@ def pass_up(
     predictions
         Shape ``(T - 1, n)`` or more rows: the level's guess of each next vector.
     tolerance
-        As in :func:`histbp.nets.chunker.surprises`.
+        As in :func:`histbp.nets.surprises`.
 
     Returns
     -------
@@ -228,7 +126,7 @@ def one_step_compression(
     Parameters
     ----------
     task
-        From :func:`deep_time_lag_task`.
+        From :func:`histbp.nets.deep_time_lag_task`.
     levels
         How many levels to stack.
     tolerance
@@ -238,7 +136,7 @@ def one_step_compression(
     -------
     numpy.ndarray
         Integer, shape ``(levels, 2)``: the inputs of each level on each sequence;
-        compare :meth:`DeepTimeLagTask.level_lengths`.
+        compare :meth:`histbp.nets.DeepTimeLagTask.level_lengths`.
 
     References
     ----------
@@ -283,7 +181,7 @@ def level_gradient(
 
     The level reads ``symbols`` (with the time stamps ``times / span`` as an
     extra input channel when ``times`` is given) and predicts each next symbol
-    vector; the loss is the cross-entropy of :func:`histbp.nets.bptt.bptt`
+    vector; the loss is the cross-entropy of :func:`histbp.nets.bptt`
     averaged over the ``T - 1`` predictions, so that one step size suits long
     and short streams alike.
 
@@ -352,7 +250,7 @@ def _level_gradient(
 
 
 @dataclass(frozen=True, slots=True)
-class HistoryCompressorRun:
+class HistoryCompressorResult:
     """The outcome of :func:`train_history_compressor`.
 
     Attributes
@@ -378,43 +276,91 @@ class HistoryCompressorRun:
 
 
 @dataclass(frozen=True, slots=True)
-class PlainBPTTRun:
-    """The outcome of :func:`train_plain_bptt`.
+class LevelInput:
+    """What one level of the stack read on one stream, and what it guessed.
 
     Attributes
     ----------
-    solved_at
-        Training sequences until the target was first right on both sequences,
-        or ``None`` if the budget ran out first.
-    sequences
-        Training sequences used.
-    net
-        The trained net.
+    symbols
+        The level's input vectors without time stamps, ``(T_k, n)``.
+    times
+        The step of the raw stream at which each arrived, ``(T_k,)``.
+    inputs
+        What the net read: ``symbols``, with the time stamps as a last column
+        above level 0.
+    hidden, guesses
+        The net's hidden states and its guesses of each next vector.
     """
 
-    solved_at: int | None
-    sequences: int
-    net: RecurrentNet
+    symbols: np.ndarray
+    times: np.ndarray
+    inputs: np.ndarray
+    hidden: np.ndarray
+    guesses: np.ndarray
 
 
-def _climb(
-    nets: Sequence[RecurrentNet], stream: np.ndarray, tolerance: float
-) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]]:
-    """Each level's symbols, times, input and forward pass on one stream."""
-    span = stream.shape[0] - 1
-    symbols, times = stream, np.arange(stream.shape[0])
+def climb_stack(
+    nets: Sequence[RecurrentNet], stream: Any, *, tolerance: float = 0.3
+) -> list[LevelInput]:
+    """Run a stack of predictors on one stream, each level reading what the last missed.
+
+    Level 0 reads the raw stream; each level above reads the vectors the level
+    below failed to predict (:func:`pass_up`), with the time stamps ``t / (T - 1)``
+    of their steps ``t`` in the raw stream as an extra input channel.
+
+    Parameters
+    ----------
+    nets
+        The levels, bottom first: ``n`` inputs at level 0, ``n + 1`` above, and
+        ``n`` outputs each.
+    stream
+        The raw stream, shape ``(T, n)``.
+    tolerance
+        As in :func:`pass_up`.
+
+    Returns
+    -------
+    list of LevelInput
+        One per level, bottom first.
+
+    References
+    ----------
+    Schmidhuber (1993) [schmidhuber1993habilitation].
+    """
+    nets = _as_stack(nets)
+    x = _as_sequence(stream, nets[0].shape[0], "stream")
+    span = x.shape[0] - 1
+    symbols, times = x, np.arange(x.shape[0])
     climbed = []
     for level, net in enumerate(nets):
         inputs = _with_stamps(symbols, times if level else None, span)
-        forward = net._run(inputs)
-        climbed.append((symbols, times, inputs, forward))
+        hidden, guesses = net._run(inputs)
+        climbed.append(LevelInput(symbols, times, inputs, hidden, guesses))
         if level + 1 < len(nets):
-            symbols, times = pass_up(symbols, times, forward[1], tolerance)
+            symbols, times = pass_up(symbols, times, guesses, tolerance)
     return climbed
 
 
+def _as_stack(nets: Any) -> tuple[RecurrentNet, ...]:
+    """The levels as a tuple, each with ``n`` (level 0) or ``n + 1`` inputs."""
+    stack = tuple(nets)
+    if not stack or not all(isinstance(net, RecurrentNet) for net in stack):
+        raise TypeError("nets must be a non-empty sequence of RecurrentNet")
+    width = stack[0].shape[2]
+    for level, net in enumerate(stack):
+        expected = (width + (level > 0), width)
+        if (net.shape[0], net.shape[2]) != expected:
+            raise ValueError(
+                f"level {level} has {net.shape[0]} inputs and {net.shape[2]} outputs; "
+                f"expected {expected[0]} and {expected[1]}"
+            )
+    return stack
+
+
 def _levels_recalling(
-    climbed_per_stream: list, targets: Sequence[float], tolerance: float
+    climbed_per_stream: Sequence[Sequence[LevelInput]],
+    targets: Sequence[float],
+    tolerance: float,
 ) -> list[int]:
     """The levels that predicted the target in time on every sequence.
 
@@ -427,8 +373,8 @@ def _levels_recalling(
     for level in range(len(climbed_per_stream[0])):
         right = True
         for climbed, target in zip(climbed_per_stream, targets, strict=True):
-            _, times, _, (_, y) = climbed[level]
-            last = climbed[0][1][-1]
+            times, y = climbed[level].times, climbed[level].guesses
+            last = climbed[0].times[-1]
             if (
                 len(times) < 2
                 or times[-1] != last
@@ -452,8 +398,8 @@ def train_history_compressor(
     init_scale: float = 0.5,
     check_every: int = 10,
     until: str = "solved",
-    seed: int | None = 0,
-) -> HistoryCompressorRun:
+    seed: int | np.random.Generator | None = 0,
+) -> HistoryCompressorResult:
     """Train a stack of ``levels`` predictors on a deep time-lag task.
 
     For each training sequence (one of the task's two, at random), from the
@@ -465,7 +411,7 @@ def train_history_compressor(
     Parameters
     ----------
     task
-        From :func:`deep_time_lag_task`.
+        From :func:`histbp.nets.deep_time_lag_task`.
     levels
         How many recurrent nets to stack (1 is a single net with truncated BPTT).
     max_sequences
@@ -490,7 +436,7 @@ def train_history_compressor(
 
     Returns
     -------
-    HistoryCompressorRun
+    HistoryCompressorResult
 
     References
     ----------
@@ -509,7 +455,7 @@ def train_history_compressor(
     if until not in ("solved", "budget"):
         raise ValueError(f"until must be 'solved' or 'budget', got {until!r}")
     width = task.width
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(seed)
     params = [
         [
             a.copy()
@@ -523,104 +469,30 @@ def train_history_compressor(
     solved_at = None
     for n in range(1, max_sequences + 1):
         nets = [RecurrentNet(*p) for p in params]
-        climbed = _climb(nets, task.streams[rng.integers(2)], tolerance)
-        for level, (symbols, _, inputs, forward) in enumerate(climbed):
-            lengths[n - 1, level] = len(symbols)
-            if len(symbols) < 2:
+        stream = task.streams[rng.integers(2)]
+        for level, seen in enumerate(climb_stack(nets, stream, tolerance=tolerance)):
+            lengths[n - 1, level] = len(seen.symbols)
+            if len(seen.symbols) < 2:
                 continue
-            _, grad = _level_gradient(nets[level], inputs, symbols, truncation, forward)
+            forward = (seen.hidden, seen.guesses)
+            _, grad = _level_gradient(
+                nets[level], seen.inputs, seen.symbols, truncation, forward
+            )
             for p, g in zip(params[level], grad.arrays(), strict=True):
                 p -= lr * g
         if n % check_every == 0 and solved_at is None:
             nets = [RecurrentNet(*p) for p in params]
-            climbed = [_climb(nets, stream, tolerance) for stream in task.streams]
+            climbed = [
+                climb_stack(nets, stream, tolerance=tolerance)
+                for stream in task.streams
+            ]
             if _levels_recalling(climbed, task.targets, tolerance):
                 solved_at = n
                 if until == "solved":
                     break
-    return HistoryCompressorRun(
+    return HistoryCompressorResult(
         solved_at,
         n,
         tuple(RecurrentNet(*p) for p in params),
         lengths[:n],
     )
-
-
-def train_plain_bptt(
-    task: DeepTimeLagTask,
-    *,
-    max_sequences: int = 1000,
-    hidden: int = 16,
-    learning_rate: float = 1.0,
-    truncation: int | None = None,
-    tolerance: float = 0.3,
-    init_scale: float = 0.5,
-    check_every: int = 10,
-    seed: int | None = 0,
-) -> PlainBPTTRun:
-    """One recurrent net that predicts the whole stream, by full BPTT.
-
-    The net is level 0 of :func:`train_history_compressor` alone, with the
-    error signals travelling back through the whole sequence: the conventional
-    method. Its loss is the same averaged cross-entropy
-    (:func:`level_gradient`).
-
-    Parameters
-    ----------
-    task
-        From :func:`deep_time_lag_task`.
-    max_sequences
-        Budget of training sequences.
-    hidden
-        Hidden units.
-    learning_rate
-        Step size on the averaged loss.
-    truncation
-        ``None`` (full BPTT, the default) or the truncation depth.
-    tolerance
-        The target counts as right when the prediction is within it.
-    init_scale
-        Initial weights are uniform in ``[-init_scale, init_scale]``.
-    check_every
-        Sequences between checks of the target on both sequences.
-    seed
-        Seed of the weights and the order of the sequences.
-
-    Returns
-    -------
-    PlainBPTTRun
-
-    References
-    ----------
-    Schmidhuber (1992) [schmidhuber1992].
-    """
-    task = _check_task(task)
-    max_sequences = check_positive_int(max_sequences, "max_sequences")
-    hidden = check_positive_int(hidden, "hidden")
-    lr = check_real(learning_rate, "learning_rate", low=0.0, low_open=True)
-    if truncation is not None:
-        truncation = check_positive_int(truncation, "truncation")
-    tolerance = check_real(tolerance, "tolerance", low=0.0, high=0.5, low_open=True)
-    init_scale = check_real(init_scale, "init_scale", low=0.0, low_open=True)
-    check_every = check_positive_int(check_every, "check_every")
-    rng = np.random.default_rng(seed)
-    width = task.width
-    params = [
-        a.copy()
-        for a in init_recurrent_net(
-            width, hidden, width, scale=init_scale, seed=rng
-        ).arrays()
-    ]
-    for n in range(1, max_sequences + 1):
-        stream = task.streams[rng.integers(2)]
-        _, grad = _level_gradient(RecurrentNet(*params), stream, stream, truncation)
-        for p, g in zip(params, grad.arrays(), strict=True):
-            p -= lr * g
-        if n % check_every == 0:
-            net = RecurrentNet(*params)
-            if all(
-                abs(net._run(stream[:-1])[1][-1, -1] - target) <= tolerance
-                for stream, target in zip(task.streams, task.targets, strict=True)
-            ):
-                return PlainBPTTRun(n, n, net)
-    return PlainBPTTRun(None, max_sequences, RecurrentNet(*params))

@@ -23,12 +23,18 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_positive_int, check_real
-from histbp.nets.rbm import RBM, _as_unit_data, sigmoid
+from histbp._validation import (
+    as_unit_interval_data,
+    check_positive_int,
+    check_random_state,
+    check_real,
+)
+from histbp.nets._deep_mlp import _logistic as sigmoid
+from histbp.nets._rbm import RBM, _as_stack
 
 __all__ = [
     "Autoencoder",
-    "AutoencoderRun",
+    "AutoencoderResult",
     "autoencoder_gradients",
     "fine_tune_autoencoder",
     "random_autoencoder",
@@ -81,13 +87,8 @@ class Autoencoder:
         return float(np.mean(np.sum((X - self.reconstruct(X)) ** 2, axis=1)))
 
     def _check(self, X: Any) -> np.ndarray:
-        X = _as_unit_data(X, "X")
-        if X.shape[1] != self.sizes[0]:
-            raise ValueError(
-                f"X has {X.shape[1]} columns but the autoencoder has "
-                f"{self.sizes[0]} inputs"
-            )
-        return X
+        n_in = self.sizes[0]
+        return as_unit_interval_data(X, "X", n_in, f"the autoencoder has {n_in} inputs")
 
 
 def unroll(stack: Sequence[RBM]) -> Autoencoder:
@@ -97,15 +98,7 @@ def unroll(stack: Sequence[RBM]) -> Autoencoder:
     ----------
     Hinton and Salakhutdinov (2006) [hinton2006].
     """
-    stack = tuple(stack)
-    if not stack or not all(isinstance(r, RBM) for r in stack):
-        raise TypeError("stack must be a non-empty sequence of RBM")
-    for lower, upper in itertools.pairwise(stack):
-        if lower.weights.shape[1] != upper.weights.shape[0]:
-            raise ValueError(
-                f"stack layers do not fit: {lower.weights.shape[1]} hidden units "
-                f"below, {upper.weights.shape[0]} visible units above"
-            )
+    stack = _as_stack(stack)
     weights = [r.weights.copy() for r in stack]
     biases = [r.hidden_bias.copy() for r in stack]
     for r in reversed(stack):
@@ -115,7 +108,10 @@ def unroll(stack: Sequence[RBM]) -> Autoencoder:
 
 
 def random_autoencoder(
-    sizes: Sequence[int], *, scale: float = 0.1, seed: int | None = 0
+    sizes: Sequence[int],
+    *,
+    scale: float = 0.1,
+    seed: int | np.random.Generator | None = 0,
 ) -> Autoencoder:
     """An autoencoder with the layers ``sizes`` mirrored, from random weights.
 
@@ -127,7 +123,7 @@ def random_autoencoder(
     if len(sizes) < 2:
         raise ValueError(f"sizes needs at least the input and the code, got {sizes}")
     scale = check_real(scale, "scale", low=0.0, low_open=True)
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(seed)
     full = sizes + sizes[-2::-1]
     weights = tuple(
         scale * rng.standard_normal((a, b)) for a, b in itertools.pairwise(full)
@@ -179,7 +175,7 @@ def _gradients(
 
 
 @dataclass(frozen=True, slots=True)
-class AutoencoderRun:
+class AutoencoderResult:
     """The outcome of :func:`fine_tune_autoencoder`.
 
     Attributes
@@ -205,8 +201,8 @@ def fine_tune_autoencoder(
     batch_size: int = 20,
     momentum: float = 0.9,
     X_test: Any = None,
-    seed: int | None = 0,
-) -> AutoencoderRun:
+    seed: int | np.random.Generator | None = 0,
+) -> AutoencoderResult:
     """Train all layers of ``ae`` together by mini-batch backpropagation.
 
     Each step moves the weights along the negative gradient of the batch's mean
@@ -242,7 +238,7 @@ def fine_tune_autoencoder(
     biases = [b.copy() for b in ae.biases]
     vel_w = [np.zeros_like(w) for w in weights]
     vel_b = [np.zeros_like(b) for b in biases]
-    rng = np.random.default_rng(seed)
+    rng = check_random_state(seed)
 
     def current() -> Autoencoder:
         return Autoencoder(tuple(weights), tuple(biases))
@@ -262,4 +258,4 @@ def fine_tune_autoencoder(
         train_errors.append(current().squared_error(X))
         if X_test is not None:
             test_errors.append(current().squared_error(X_test))
-    return AutoencoderRun(current(), np.array(train_errors), np.array(test_errors))
+    return AutoencoderResult(current(), np.array(train_errors), np.array(test_errors))

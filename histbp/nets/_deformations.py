@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_real
+from histbp._validation import as_numeric_array, check_random_state, check_real
 
 __all__ = [
     "affine_field",
@@ -41,30 +41,8 @@ _CHUNK = 4096
 
 def _as_images(images: Any, name: str = "images") -> np.ndarray:
     """Return ``images`` as a finite float array of shape ``(n, h, w)``."""
-    arr = np.asarray(images)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be a numeric array, got dtype {arr.dtype}")
-    if arr.dtype.kind != "f":
-        arr = arr.astype(np.float64)
-    if arr.ndim != 3 or min(arr.shape) == 0:
-        raise ValueError(
-            f"{name} must be a non-empty 3-D array (images x rows x columns), "
-            f"got shape {arr.shape}"
-        )
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains non-finite values")
-    return arr
-
-
-def _as_rng(rng: Any) -> np.random.Generator:
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if rng is None or (isinstance(rng, int | np.integer) and not isinstance(rng, bool)):
-        return np.random.default_rng(rng)
-    raise TypeError(
-        f"rng must be a numpy Generator, an integer seed or None, "
-        f"got {type(rng).__name__}"
-    )
+    arr = as_numeric_array(images, name, 3, " (images x rows x columns)")
+    return arr if arr.dtype.kind == "f" else arr.astype(np.float64)
 
 
 def gaussian_kernel(sigma: float, radius: int | None = None) -> np.ndarray:
@@ -151,13 +129,11 @@ def bilinear_resample(images: Any, rows: Any, cols: Any) -> np.ndarray:
     rows = np.asarray(rows, dtype=images.dtype)
     cols = np.asarray(cols, dtype=images.dtype)
     for name, arr in (("rows", rows), ("cols", cols)):
-        if arr.shape != images.shape:
+        if arr.shape != images.shape or not np.all(np.isfinite(arr)):
             raise ValueError(
-                f"{name} has shape {arr.shape}; expected the images' shape "
-                f"{images.shape}"
+                f"{name} has shape {arr.shape}; expected finite values in the "
+                f"images' shape {images.shape}"
             )
-        if not np.all(np.isfinite(arr)):
-            raise ValueError(f"{name} contains non-finite values")
     padded = np.zeros((n, h + 2, w + 2), dtype=images.dtype)
     padded[:, 1:-1, 1:-1] = images
     flat = padded.reshape(-1)
@@ -205,7 +181,7 @@ def affine_field(
     tuple of numpy.ndarray
         Row and column displacements, each of shape ``(n, h, w)``.
     """
-    rng = _as_rng(rng)
+    rng = check_random_state(rng, "rng")
     rotation = _check_magnitude(rotation, "rotation", high=180.0)
     scale = _check_magnitude(scale, "scale", high=0.9)
     shear = _check_magnitude(shear, "shear")
@@ -247,7 +223,7 @@ def elastic_field(
     tuple of numpy.ndarray
         Row and column displacements, each of shape ``(n, h, w)``.
     """
-    rng = _as_rng(rng)
+    rng = check_random_state(rng, "rng")
     alpha = _check_magnitude(alpha, "alpha")
     h, w = shape
     noise = rng.uniform(-1.0, 1.0, (2, n, h, w)).astype(dtype)
@@ -298,7 +274,7 @@ def deform(
     True
     """
     images = _as_images(images)
-    rng = _as_rng(rng)
+    rng = check_random_state(rng, "rng")
     n, h, w = images.shape
     yy, xx = np.meshgrid(
         np.arange(h, dtype=images.dtype),
