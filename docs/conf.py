@@ -121,6 +121,10 @@ bibtex_cite_id = "cite-{key}"
 autodoc_typehints = "description"
 autodoc_member_order = "bysource"
 autosummary_generate = False
+# Documented objects are not headings of the table of contents: with hundreds of
+# them on the API pages, every page's sidebar copied them all (a third of the
+# build's writing time); the API pages list their names in autosummary tables.
+toc_object_entries = False
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False

@@ -89,8 +89,23 @@ def check_mathjax(app: Sphinx, config) -> None:
         )
 
 
+def detach_nested_documents(app: Sphinx, doctree: nodes.document) -> None:
+    """Point every node at its page's document, not at a nested one.
+
+    The nodes of a MyST ``eval-rst`` block (the API pages' autodoc) are parsed in a
+    nested document and keep a reference to it, and through its settings to the
+    whole build environment, sources of the viewcode pages included: each API
+    page's doctree was pickled at 3 MB instead of tens of kB, then read back for
+    writing.
+    """
+    for node in doctree.findall(nodes.Node):
+        if node.__dict__.get("_document") not in (None, doctree):
+            node._document = doctree
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     app.connect("config-inited", check_mathjax)
+    app.connect("doctree-read", detach_nested_documents, priority=900)
     # After Sphinx's metadata collector (500), which starts each page's metadata.
     app.connect("doctree-read", describe_entry_page, priority=600)
     # Before sphinx-book-theme builds its buttons (501), and after (502).
