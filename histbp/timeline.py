@@ -91,6 +91,7 @@ class Entry:
 
 
 def _entry(
+    *,
     slug: str,
     year: int,
     people: tuple[str, ...],
@@ -98,7 +99,6 @@ def _entry(
     strand: str,
     cite_keys: tuple[str, ...],
     summary: str,
-    *,
     date: str | None = None,
     implementations: tuple[str, ...] = (),
 ) -> Entry:
@@ -120,13 +120,15 @@ _CALCULUS, _STOCHASTIC, _CONTROL, _REVERSE, _NETS = STRANDS
 #: Every entry of the timeline, in chronological order.
 ENTRIES: Final[tuple[Entry, ...]] = (
     _entry(
-        "leibniz",
-        1676,
-        ("Gottfried Wilhelm Leibniz",),
-        "The chain rule",
-        _CALCULUS,
-        ("leibniz2007", "rodriguez2010"),
-        "The derivative of a function of a function, written down in a 1676 memoir.",
+        slug="leibniz",
+        year=1676,
+        people=("Gottfried Wilhelm Leibniz",),
+        title="The chain rule",
+        strand=_CALCULUS,
+        cite_keys=("leibniz2007", "rodriguez2010"),
+        summary=(
+            "The derivative of a function of a function, written down in a 1676 memoir."
+        ),
         implementations=(
             "histbp.autodiff.grad",
             "histbp.autodiff.jvp",
@@ -134,14 +136,16 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
     ),
     _entry(
-        "lhopital",
-        1696,
-        ("Guillaume de l'Hôpital",),
-        "The first textbook of the differential calculus",
-        _CALCULUS,
-        ("lhopital1696",),
-        "Leibniz's rules, including the chain rule, taught in a book, with the "
-        "limit rule that now carries l'Hôpital's name.",
+        slug="lhopital",
+        year=1696,
+        people=("Guillaume de l'Hôpital",),
+        title="The first textbook of the differential calculus",
+        strand=_CALCULUS,
+        cite_keys=("lhopital1696",),
+        summary=(
+            "Leibniz's rules, including the chain rule, taught in a book, with the "
+            "limit rule that now carries l'Hôpital's name."
+        ),
         implementations=(
             "histbp.autodiff.grad",
             "histbp.autodiff.jvp",
@@ -149,14 +153,16 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
     ),
     _entry(
-        "euler",
-        1744,
-        ("Leonhard Euler",),
-        "The calculus of variations",
-        _CALCULUS,
-        ("euler1744",),
-        "Curves that minimise an integral, characterised by what became the "
-        "Euler-Lagrange equation.",
+        slug="euler",
+        year=1744,
+        people=("Leonhard Euler",),
+        title="The calculus of variations",
+        strand=_CALCULUS,
+        cite_keys=("euler1744",),
+        summary=(
+            "Curves that minimise an integral, characterised by what became the "
+            "Euler-Lagrange equation."
+        ),
         implementations=(
             "histbp.control.brachistochrone",
             "histbp.control.discrete_travel_time",
@@ -164,14 +170,16 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
     ),
     _entry(
-        "cauchy",
-        1847,
-        ("Augustin-Louis Cauchy",),
-        "Gradient descent",
-        _CALCULUS,
-        ("cauchy1847", "lemarechal2012"),
-        "Solving a system of equations by stepping down the gradient of the sum of "
-        "its squared residuals.",
+        slug="cauchy",
+        year=1847,
+        people=("Augustin-Louis Cauchy",),
+        title="Gradient descent",
+        strand=_CALCULUS,
+        cite_keys=("cauchy1847", "lemarechal2012"),
+        summary=(
+            "Solving a system of equations by stepping down the gradient of the sum "
+            "of its squared residuals."
+        ),
         implementations=(
             "histbp.optimize.steepest_descent_quadratic",
             "histbp.optimize.steepest_descent",
@@ -182,14 +190,16 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
     ),
     _entry(
-        "hadamard",
-        1908,
-        ("Jacques Hadamard",),
-        "Descent for the clamped plate",
-        _CALCULUS,
-        ("hadamard1908",),
-        "The equilibrium of a clamped elastic plate, in a memoir the source lists "
-        "as gradient descent.",
+        slug="hadamard",
+        year=1908,
+        people=("Jacques Hadamard",),
+        title="Descent for the clamped plate",
+        strand=_CALCULUS,
+        cite_keys=("hadamard1908",),
+        summary=(
+            "The equilibrium of a clamped elastic plate, in a memoir the source lists "
+            "as gradient descent."
+        ),
         implementations=(
             "histbp.optimize.clamped_plate_descent",
             "histbp.optimize.clamped_plate_matrix",
@@ -197,34 +207,36 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
     ),
     _entry(
-        "robbins-monro",
-        1951,
-        ("Herbert Robbins", "Sutton Monro"),
-        "Stochastic approximation",
-        _STOCHASTIC,
-        ("robbins1951",),
-        "Finding the root of a function seen only through noise, with steps that "
-        "shrink just fast enough.",
+        slug="robbins-monro",
+        year=1951,
+        people=("Herbert Robbins", "Sutton Monro"),
+        title="Stochastic approximation",
+        strand=_STOCHASTIC,
+        cite_keys=("robbins1951",),
+        summary=(
+            "Finding the root of a function seen only through noise, with steps that "
+            "shrink just fast enough."
+        ),
         implementations=("histbp.optimize.robbins_monro",),
     ),
     _entry(
-        "kiefer-wolfowitz",
-        1952,
-        ("Jack Kiefer", "Jacob Wolfowitz"),
-        "Stochastic estimation of a maximum",
-        _STOCHASTIC,
-        ("kiefer1952",),
-        "Climbing a noisy function with finite-difference gradient estimates.",
+        slug="kiefer-wolfowitz",
+        year=1952,
+        people=("Jack Kiefer", "Jacob Wolfowitz"),
+        title="Stochastic estimation of a maximum",
+        strand=_STOCHASTIC,
+        cite_keys=("kiefer1952",),
+        summary="Climbing a noisy function with finite-difference gradient estimates.",
         implementations=("histbp.optimize.kiefer_wolfowitz",),
     ),
     _entry(
-        "bellman",
-        1953,
-        ("Richard Bellman",),
-        "Dynamic programming",
-        _CONTROL,
-        ("bellman1953", "bellman1957"),
-        "Optimal decisions computed backwards, stage by stage, from the end.",
+        slug="bellman",
+        year=1953,
+        people=("Richard Bellman",),
+        title="Dynamic programming",
+        strand=_CONTROL,
+        cite_keys=("bellman1953", "bellman1957"),
+        summary="Optimal decisions computed backwards, stage by stage, from the end.",
         date="1953/1957",
         implementations=(
             "histbp.control.lqr_dynamic_programming",
@@ -234,28 +246,32 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
     ),
     _entry(
-        "kelley",
-        1960,
-        ("Henry J. Kelley",),
-        "Gradient theory of optimal flight paths",
-        _CONTROL,
-        ("kelley1960",),
-        "Steepest descent on a control history, with gradients from adjoint "
-        "equations integrated backwards in time.",
+        slug="kelley",
+        year=1960,
+        people=("Henry J. Kelley",),
+        title="Gradient theory of optimal flight paths",
+        strand=_CONTROL,
+        cite_keys=("kelley1960",),
+        summary=(
+            "Steepest descent on a control history, with gradients from adjoint "
+            "equations integrated backwards in time."
+        ),
         implementations=(
             "histbp.control.sail_transfer",
             "histbp.control.rk4_adjoint",
         ),
     ),
     _entry(
-        "bryson",
-        1961,
-        ("Arthur E. Bryson",),
-        "A gradient method for multi-stage allocation",
-        _CONTROL,
-        ("bryson1961", "bryson1962steepest"),
-        "Gradients of a multi-stage process obtained by passing multipliers from "
-        "the last stage back to the first.",
+        slug="bryson",
+        year=1961,
+        people=("Arthur E. Bryson",),
+        title="A gradient method for multi-stage allocation",
+        strand=_CONTROL,
+        cite_keys=("bryson1961", "bryson1962steepest"),
+        summary=(
+            "Gradients of a multi-stage process obtained by passing multipliers from "
+            "the last stage back to the first."
+        ),
         implementations=(
             "histbp.control.bryson_gradient",
             "histbp.control.bryson_steepest_descent",
@@ -263,19 +279,21 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
     ),
     _entry(
-        "pontryagin",
-        1961,
-        (
+        slug="pontryagin",
+        year=1961,
+        people=(
             "Lev Pontryagin",
             "Vladimir Boltyanskii",
             "Revaz Gamkrelidze",
             "Evgenii Mishchenko",
         ),
-        "The maximum principle",
-        _CONTROL,
-        ("pontryagin1962",),
-        "Necessary conditions for optimal control through a Hamiltonian and "
-        "costates that run backwards in time.",
+        title="The maximum principle",
+        strand=_CONTROL,
+        cite_keys=("pontryagin1962",),
+        summary=(
+            "Necessary conditions for optimal control through a Hamiltonian and "
+            "costates that run backwards in time."
+        ),
         implementations=(
             "histbp.control.minimum_time_double_integrator",
             "histbp.control.discrete_minimum_time",
@@ -284,24 +302,28 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
     ),
     _entry(
-        "dreyfus-variational",
-        1962,
-        ("Stuart E. Dreyfus",),
-        "Variational problems by the chain rule",
-        _CONTROL,
-        ("dreyfus1962",),
-        "The backward recursion for the gradient derived from the chain rule alone.",
+        slug="dreyfus-variational",
+        year=1962,
+        people=("Stuart E. Dreyfus",),
+        title="Variational problems by the chain rule",
+        strand=_CONTROL,
+        cite_keys=("dreyfus1962",),
+        summary=(
+            "The backward recursion for the gradient derived from the chain rule alone."
+        ),
         implementations=("histbp.control.dreyfus_gradient",),
     ),
     _entry(
-        "wilkinson",
-        1965,
-        ("James H. Wilkinson",),
-        "Rounding-error and perturbation analysis",
-        _REVERSE,
-        ("wilkinson1965",),
-        "First-order perturbation theory for eigenvalues and the backward view of "
-        "rounding errors.",
+        slug="wilkinson",
+        year=1965,
+        people=("James H. Wilkinson",),
+        title="Rounding-error and perturbation analysis",
+        strand=_REVERSE,
+        cite_keys=("wilkinson1965",),
+        summary=(
+            "First-order perturbation theory for eigenvalues and the backward view of "
+            "rounding errors."
+        ),
         implementations=(
             "histbp.autodiff.eigenvalue_sensitivity",
             "histbp.autodiff.nearest_eigenvalue",
@@ -310,25 +332,29 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
     ),
     _entry(
-        "ivakhnenko-lapa",
-        1965,
-        ("Alexey Ivakhnenko", "Valentin Lapa"),
-        "The group method of data handling",
-        _NETS,
-        ("ivakhnenko1965", "ivakhnenko1968", "ivakhnenko1971"),
-        "Deep networks of polynomial units grown layer by layer by regression and "
-        "pruned on held-out data.",
+        slug="ivakhnenko-lapa",
+        year=1965,
+        people=("Alexey Ivakhnenko", "Valentin Lapa"),
+        title="The group method of data handling",
+        strand=_NETS,
+        cite_keys=("ivakhnenko1965", "ivakhnenko1968", "ivakhnenko1971"),
+        summary=(
+            "Deep networks of polynomial units grown layer by layer by regression and "
+            "pruned on held-out data."
+        ),
         implementations=("histbp.nets.GMDH", "histbp.nets.fit_gmdh_layer"),
     ),
     _entry(
-        "tsypkin",
-        1966,
-        ("Yakov Tsypkin",),
-        "Gradient-based on-line learning",
-        _STOCHASTIC,
-        ("tsypkin1966", "tsypkin1971"),
-        "Adaptation of a system's parameters by stochastic gradient steps, one "
-        "observation at a time.",
+        slug="tsypkin",
+        year=1966,
+        people=("Yakov Tsypkin",),
+        title="Gradient-based on-line learning",
+        strand=_STOCHASTIC,
+        cite_keys=("tsypkin1966", "tsypkin1971"),
+        summary=(
+            "Adaptation of a system's parameters by stochastic gradient steps, one "
+            "observation at a time."
+        ),
         implementations=(
             "histbp.optimize.tsypkin_learning",
             "histbp.optimize.lms",
@@ -336,14 +362,16 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
     ),
     _entry(
-        "amari-saito",
-        1967,
-        ("Shun'ichi Amari", "H. Saito"),
-        "Stochastic gradient descent for multilayer perceptrons",
-        _NETS,
-        ("amari1967", "amari1968", "saito1967"),
-        "A multilayer classifier trained end to end by stochastic gradient descent "
-        "learned internal representations.",
+        slug="amari-saito",
+        year=1967,
+        people=("Shun'ichi Amari", "H. Saito"),
+        title="Stochastic gradient descent for multilayer perceptrons",
+        strand=_NETS,
+        cite_keys=("amari1967", "amari1968", "saito1967"),
+        summary=(
+            "A multilayer classifier trained end to end by stochastic gradient "
+            "descent learned internal representations."
+        ),
         implementations=(
             "histbp.nets.train_multilayer_sgd",
             "histbp.nets.sgd_epoch",
@@ -351,27 +379,29 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
     ),
     _entry(
-        "bryson-ho",
-        1969,
-        ("Arthur E. Bryson", "Yu-Chi Ho"),
-        "Applied Optimal Control",
-        _CONTROL,
-        ("brysonho1969",),
-        "The textbook that set out the adjoint gradient method for engineers.",
+        slug="bryson-ho",
+        year=1969,
+        people=("Arthur E. Bryson", "Yu-Chi Ho"),
+        title="Applied Optimal Control",
+        strand=_CONTROL,
+        cite_keys=("brysonho1969",),
+        summary="The textbook that set out the adjoint gradient method for engineers.",
         implementations=(
             "histbp.control.orbit_raising",
             "histbp.control.projected_gradient_step",
         ),
     ),
     _entry(
-        "linnainmaa",
-        1970,
-        ("Seppo Linnainmaa",),
-        "The reverse mode of automatic differentiation",
-        _REVERSE,
-        ("linnainmaa1970", "linnainmaa1976"),
-        "Derivatives of a program's output with respect to every intermediate "
-        "value, in one backward sweep over a recorded tape.",
+        slug="linnainmaa",
+        year=1970,
+        people=("Seppo Linnainmaa",),
+        title="The reverse mode of automatic differentiation",
+        strand=_REVERSE,
+        cite_keys=("linnainmaa1970", "linnainmaa1976"),
+        summary=(
+            "Derivatives of a program's output with respect to every intermediate "
+            "value, in one backward sweep over a recorded tape."
+        ),
         implementations=(
             "histbp.autodiff.linnainmaa_record",
             "histbp.autodiff.LinnainmaaTape",
@@ -382,27 +412,32 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
     ),
     _entry(
-        "ostrovskii",
-        1971,
-        ("G. M. Ostrovskii", "Yu. M. Volin", "W. W. Borisov"),
-        "Reverse derivatives for process models",
-        _REVERSE,
-        ("ostrovskii1971",),
-        "Reverse accumulation of derivatives in a journal paper, which the source "
-        "calls apparently the first journal publication on backpropagation.",
+        slug="ostrovskii",
+        year=1971,
+        people=("G. M. Ostrovskii", "Yu. M. Volin", "W. W. Borisov"),
+        title="Reverse derivatives for process models",
+        strand=_REVERSE,
+        cite_keys=("ostrovskii1971",),
+        summary=(
+            "Reverse accumulation of derivatives in a journal paper, which the source "
+            "calls apparently the first journal publication on backpropagation."
+        ),
         implementations=(
             "histbp.autodiff.jacobian",
             "histbp.autodiff.accumulate_jacobian",
         ),
     ),
     _entry(
-        "dreyfus-control",
-        1973,
-        ("Stuart E. Dreyfus",),
-        "Backpropagation to adapt control parameters",
-        _CONTROL,
-        ("dreyfus1973",),
-        "Controller parameters adapted along gradients computed by a backward sweep.",
+        slug="dreyfus-control",
+        year=1973,
+        people=("Stuart E. Dreyfus",),
+        title="Backpropagation to adapt control parameters",
+        strand=_CONTROL,
+        cite_keys=("dreyfus1973",),
+        summary=(
+            "Controller parameters adapted along gradients computed by a backward "
+            "sweep."
+        ),
         implementations=(
             "histbp.control.feedback_gradient",
             "histbp.control.adapt_feedback",
@@ -410,60 +445,70 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
     ),
     _entry(
-        "werbos-thesis",
-        1974,
-        ("Paul J. Werbos",),
-        "Ordered derivatives",
-        _REVERSE,
-        ("werbos1974",),
-        "Total derivatives of a target through an ordered system of equations, "
-        "summed backwards.",
+        slug="werbos-thesis",
+        year=1974,
+        people=("Paul J. Werbos",),
+        title="Ordered derivatives",
+        strand=_REVERSE,
+        cite_keys=("werbos1974",),
+        summary=(
+            "Total derivatives of a target through an ordered system of equations, "
+            "summed backwards."
+        ),
         implementations=("histbp.nets.ordered_derivatives",),
     ),
     _entry(
-        "amari-association",
-        1977,
-        ("Shun'ichi Amari",),
-        "Neural theory of association and concept formation",
-        _NETS,
-        ("amari1977",),
-        "Gradient descent for learning in multilayer networks, in a theory of "
-        "associative memory.",
+        slug="amari-association",
+        year=1977,
+        people=("Shun'ichi Amari",),
+        title="Neural theory of association and concept formation",
+        strand=_NETS,
+        cite_keys=("amari1977",),
+        summary=(
+            "Gradient descent for learning in multilayer networks, in a theory of "
+            "associative memory."
+        ),
         implementations=("histbp.nets.chain_rule_gradients",),
     ),
     _entry(
-        "speelpenning",
-        1980,
-        ("Bert Speelpenning",),
-        "Compiling fast partial derivatives",
-        _REVERSE,
-        ("speelpenning1980",),
-        "A program that reads a program and writes another that computes its "
-        "gradient by a reverse sweep.",
+        slug="speelpenning",
+        year=1980,
+        people=("Bert Speelpenning",),
+        title="Compiling fast partial derivatives",
+        strand=_REVERSE,
+        cite_keys=("speelpenning1980",),
+        summary=(
+            "A program that reads a program and writes another that computes its "
+            "gradient by a reverse sweep."
+        ),
         implementations=("histbp.autodiff.compile_gradient",),
     ),
     _entry(
-        "werbos-networks",
-        1982,
-        ("Paul J. Werbos",),
-        "Backpropagation applied to neural networks",
-        _NETS,
-        ("werbos1982",),
-        "Efficient reverse-mode gradients proposed for training neural networks.",
+        slug="werbos-networks",
+        year=1982,
+        people=("Paul J. Werbos",),
+        title="Backpropagation applied to neural networks",
+        strand=_NETS,
+        cite_keys=("werbos1982",),
+        summary=(
+            "Efficient reverse-mode gradients proposed for training neural networks."
+        ),
         implementations=(
             "histbp.nets.backprop",
             "histbp.nets.train_mlp",
         ),
     ),
     _entry(
-        "parker-lecun",
-        1985,
-        ("David B. Parker", "Yann LeCun"),
-        "Learning-logic and an asymmetric threshold network",
-        _NETS,
-        ("parker1985", "lecun1985"),
-        "Two further formulations of error backpropagation for networks, listed by "
-        "the source as additional work.",
+        slug="parker-lecun",
+        year=1985,
+        people=("David B. Parker", "Yann LeCun"),
+        title="Learning-logic and an asymmetric threshold network",
+        strand=_NETS,
+        cite_keys=("parker1985", "lecun1985"),
+        summary=(
+            "Two further formulations of error backpropagation for networks, listed "
+            "by the source as additional work."
+        ),
         implementations=(
             "histbp.nets.unit_backprop",
             "histbp.nets.unit_gradients",
@@ -471,14 +516,16 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
     ),
     _entry(
-        "rumelhart-hinton-williams",
-        1985,
-        ("David E. Rumelhart", "Geoffrey E. Hinton", "Ronald J. Williams"),
-        "Learning internal representations by error propagation",
-        _NETS,
-        ("rumelhart1985", "rumelhart1986"),
-        "Experiments showing that backpropagation gives hidden units useful "
-        "internal representations.",
+        slug="rumelhart-hinton-williams",
+        year=1985,
+        people=("David E. Rumelhart", "Geoffrey E. Hinton", "Ronald J. Williams"),
+        title="Learning internal representations by error propagation",
+        strand=_NETS,
+        cite_keys=("rumelhart1985", "rumelhart1986"),
+        summary=(
+            "Experiments showing that backpropagation gives hidden units useful "
+            "internal representations."
+        ),
         date="1985/1986",
         implementations=(
             "histbp.nets.BackpropNet",
@@ -505,8 +552,10 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             "schmidhuber1993continuous",
             "schmidhuber2021pretraining",
         ),
-        summary="A hierarchy of recurrent networks pre-trained without supervision "
-        "to compress sequences, then distilled into one net.",
+        summary=(
+            "A hierarchy of recurrent networks pre-trained without supervision to "
+            "compress sequences, then distilled into one net."
+        ),
         implementations=(
             "histbp.nets.chunker_input",
             "histbp.nets.train_chunker",
@@ -529,9 +578,10 @@ ENTRIES: Final[tuple[Entry, ...]] = (
             "schmidhuber1992",
             "schmidhuber2021pretraining",
         ),
-        summary="Recurrent predictors stacked into several levels, each passing up "
-        "only what it failed to predict, assign credit across more than 1,000 "
-        "steps.",
+        summary=(
+            "Recurrent predictors stacked into several levels, each passing up only "
+            "what it failed to predict, assign credit across more than 1,000 steps."
+        ),
         implementations=(
             "histbp.nets.climb_stack",
             "histbp.nets.train_history_compressor",
@@ -549,8 +599,10 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         title="Layer-wise pre-training of deep networks",
         strand=_NETS,
         cite_keys=("hinton2006",),
-        summary="Stacks of restricted Boltzmann machines trained one layer at a "
-        "time, then fine-tuned by backpropagation.",
+        summary=(
+            "Stacks of restricted Boltzmann machines trained one layer at a time, "
+            "then fine-tuned by backpropagation."
+        ),
         implementations=(
             "histbp.nets.cd1_gradient",
             "histbp.nets.train_rbm_stack",
@@ -573,8 +625,10 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         title="Deep, big, simple nets trained by plain backpropagation",
         strand=_NETS,
         cite_keys=("ciresan2010",),
-        summary="Plain on-line backpropagation with deformed training images set an "
-        "MNIST record without pre-training.",
+        summary=(
+            "Plain on-line backpropagation with deformed training images set an MNIST "
+            "record without pre-training."
+        ),
         implementations=(
             "histbp.nets.mlp_gradients",
             "histbp.nets.train_deep_mlp",
@@ -583,13 +637,13 @@ ENTRIES: Final[tuple[Entry, ...]] = (
         ),
     ),
     _entry(
-        "griewank",
-        2012,
-        ("Andreas Griewank",),
-        "Who invented the reverse mode?",
-        _REVERSE,
-        ("griewank2012",),
-        "A history of the reverse mode and its cheap-gradient principle.",
+        slug="griewank",
+        year=2012,
+        people=("Andreas Griewank",),
+        title="Who invented the reverse mode?",
+        strand=_REVERSE,
+        cite_keys=("griewank2012",),
+        summary="A history of the reverse mode and its cheap-gradient principle.",
         implementations=(
             "histbp.autodiff.compile_gradient",
             "histbp.autodiff.LinnainmaaTape",
