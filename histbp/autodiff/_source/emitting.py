@@ -95,7 +95,7 @@ class _Emitter:
     def forward(self, stmts: list[ir.Stmt], depth: int) -> list[Line]:
         lines: list[Line] = []
         for s in stmts:
-            if isinstance(s, ir.Assign | ir.Compute) and s.save:
+            if isinstance(s, ir.Definition) and s.save:
                 lines.append(
                     Line(depth, f"{self.tapes[s.target]}.append({s.target})", "push")
                 )

@@ -81,7 +81,7 @@ def _required(program: ir.Program, stmts: list[ir.Stmt], req: set[str]) -> set[s
     returns the set after ``stmts``.
     """
     for s in stmts:
-        if isinstance(s, ir.Assign | ir.Compute):
+        if isinstance(s, ir.Definition):
             reads, result = (
                 _reads(program, s) if isinstance(s, ir.Assign) else (set(), False)
             )
@@ -111,7 +111,7 @@ def plan(program: ir.Program) -> Plan:
 
     def defined(stmts: list[ir.Stmt], may: set[str], must: set[str]) -> None:
         for s in stmts:
-            if isinstance(s, ir.Assign | ir.Compute):
+            if isinstance(s, ir.Definition):
                 s.overwrites = s.target in may
                 s.save = False
                 if s.target not in must:
@@ -132,7 +132,7 @@ def plan(program: ir.Program) -> Plan:
 
     def collect(stmts: list[ir.Stmt]) -> None:
         for s in stmts:
-            if isinstance(s, ir.Assign | ir.Compute) and s.save:
+            if isinstance(s, ir.Definition) and s.save:
                 if s.target not in result.tapes:
                     result.tapes.append(s.target)
                 if id(s) in unset and s.target not in result.placeholders:
