@@ -131,10 +131,10 @@ def eigenvalue_sensitivity(A: Any, near: complex) -> EigenSensitivity:
     TypeError
         If ``A`` is not numeric or ``near`` is not a number.
     ValueError
-        If ``A`` is not square or not finite, if ``near`` is equally close to two
-        eigenvalues, or if the eigenvalue found is not simple (another one
-        coincides with it to rounding) or its left and right eigenvectors are
-        orthogonal (a defective eigenvalue has no first-order expansion).
+        For the reasons :func:`nearest_eigenvalue` gives, or if the eigenvalue
+        found is not simple (another one coincides with it to rounding) or its
+        left and right eigenvectors are orthogonal (a defective eigenvalue has no
+        first-order expansion).
 
     References
     ----------
@@ -267,8 +267,7 @@ def eigenpair_backward_error(A: Any, eigenvalue: complex, vector: Any) -> float:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> A = np.diag([1.0, 2.0])
+    >>> A = [[1.0, 0.0], [0.0, 2.0]]
     >>> eigenpair_backward_error(A, 2.5, [0.0, 1.0])  # |E| = 0.5, |A| = 2
     0.25
     """
@@ -332,8 +331,7 @@ def dominant_eigenvalue(A: Any, *, steps: int = 100, start: Any = None) -> Any:
 
     Examples
     --------
-    >>> import numpy as np
-    >>> round(dominant_eigenvalue(np.array([[2.0, 1.0], [0.0, 1.0]])), 12)
+    >>> round(dominant_eigenvalue([[2.0, 1.0], [0.0, 1.0]]), 12)
     2.0
     """
     from histbp.autodiff import Tracer  # the engine, loaded with the package

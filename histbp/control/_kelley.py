@@ -209,8 +209,7 @@ def sail_terminal(
 
     Examples
     --------
-    >>> import numpy as np
-    >>> values, dangles, dtime = sail_terminal(np.full(50, 0.6), 7.0)
+    >>> values, dangles, dtime = sail_terminal([0.6] * 50, 7.0)
     >>> dangles.shape, dtime.shape
     ((3, 50), (3,))
     """

@@ -51,7 +51,19 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class MultiplierGradientResult:
+class _StageGradientResult:
+    """What both backward sweeps return: the cost, the states and ``dJ/du``.
+
+    The fields are described in :class:`MultiplierGradientResult`.
+    """
+
+    cost: float
+    states: np.ndarray
+    gradient: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class MultiplierGradientResult(_StageGradientResult):
     """The cost of a decision sequence and its gradient by Bryson's multipliers.
 
     Attributes
@@ -60,20 +72,17 @@ class MultiplierGradientResult:
         ``J`` for the given decisions.
     states
         ``x_0, ..., x_N`` of the forward run, shape ``(N + 1, n)``.
-    multipliers
-        ``lambda_0, ..., lambda_N``, shape ``(N + 1, n)``.
     gradient
         ``dJ/du_k`` for every stage, shape ``(N, m)``.
+    multipliers
+        ``lambda_0, ..., lambda_N``, shape ``(N + 1, n)``.
     """
 
-    cost: float
-    states: np.ndarray
     multipliers: np.ndarray
-    gradient: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
-class ChainRuleGradientResult:
+class ChainRuleGradientResult(_StageGradientResult):
     """The cost of a decision sequence and its gradient by Dreyfus's chain rule.
 
     Attributes
@@ -86,10 +95,7 @@ class ChainRuleGradientResult:
         shape ``(N + 1, n)``; the same numbers as Bryson's multipliers.
     """
 
-    cost: float
-    states: np.ndarray
     state_derivatives: np.ndarray
-    gradient: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,10 +248,8 @@ def bryson_steepest_descent(
 
     Parameters
     ----------
-    process
-        The stages, with their Jacobians.
-    x0
-        Initial state, shape ``(n,)``.
+    process, x0
+        As in :func:`bryson_gradient`.
     controls
         The first guess of the decisions, shape ``(N, m)``.
     max_steps

@@ -400,10 +400,9 @@ def cycloid(end: Any = (math.pi, 2.0), g: float = 9.81) -> Cycloid:
 
     Parameters
     ----------
-    end
-        The end point ``(X, Y)``, reachable: ``X > 0`` and ``Y >= 0``.
-    g
-        Acceleration of gravity, positive.
+    end, g
+        The end point ``(X, Y)`` and the acceleration of gravity, as in
+        :func:`polygon_travel_time`.
 
     Returns
     -------
@@ -412,10 +411,8 @@ def cycloid(end: Any = (math.pi, 2.0), g: float = 9.81) -> Cycloid:
 
     Raises
     ------
-    ValueError
-        If ``end`` is unreachable or malformed, or ``g`` is not positive.
-    TypeError
-        If ``g`` is not a real number.
+    TypeError, ValueError
+        For a bad ``end`` or ``g``, as in :func:`polygon_travel_time`.
 
     References
     ----------

@@ -16,18 +16,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from histbp.autodiff._source import ir
 from histbp.autodiff._source.counting import counter_updates
-from histbp.autodiff._source.ir import (
-    Assign,
-    Branch,
-    Compute,
-    Elem,
-    Loop,
-    Operand,
-    Program,
-    Stmt,
-    Var,
-)
 from histbp.autodiff._source.planning import Plan
 from histbp.autodiff._source.rules import (
     RULES,
@@ -72,7 +62,7 @@ class Emitted:
 
 
 class _Emitter:
-    def __init__(self, program: Program, plan: Plan) -> None:
+    def __init__(self, program: ir.Program, plan: Plan) -> None:
         self.p = program
         self.names = program.names
         self.adjoints: dict[str, str] = {}
@@ -88,38 +78,38 @@ class _Emitter:
         return self.adjoints[name]
 
     @staticmethod
-    def node(operand: Operand) -> ast.expr:
-        if isinstance(operand, Var):
+    def node(operand: ir.Operand) -> ast.expr:
+        if isinstance(operand, ir.Var):
             return ast.Name(operand.name, ast.Load())
-        if isinstance(operand, Elem):
+        if isinstance(operand, ir.Elem):
             return ast.Subscript(ast.Name(operand.array, ast.Load()), operand.index)
         return operand.node
 
-    def env(self, s: Assign) -> dict[str, ast.expr]:
+    def env(self, s: ir.Assign) -> dict[str, ast.expr]:
         env = {"M": ast.Name(s.module, ast.Load())}
         env.update(zip("ab", map(self.node, s.args), strict=False))
         return env
 
     # -- forward sweep ------------------------------------------------------------
 
-    def forward(self, stmts: list[Stmt], depth: int) -> list[Line]:
+    def forward(self, stmts: list[ir.Stmt], depth: int) -> list[Line]:
         lines: list[Line] = []
         for s in stmts:
-            if isinstance(s, Assign | Compute) and s.save:
+            if isinstance(s, ir.Definition) and s.save:
                 lines.append(
                     Line(depth, f"{self.tapes[s.target]}.append({s.target})", "push")
                 )
-            if isinstance(s, Assign):
+            if isinstance(s, ir.Assign):
                 value = instantiate(RULES[s.op].value, self.env(s))
                 lines.append(
                     Line(depth, f"{s.target} = {ast.unparse(value)}", "forward")
                 )
-            elif isinstance(s, Compute):
+            elif isinstance(s, ir.Compute):
                 lines.append(Line(depth, f"{s.target} = {ast.unparse(s.value)}"))
-            elif isinstance(s, Loop):
+            elif isinstance(s, ir.Loop):
                 lines.append(Line(depth, f"for {s.var} in {ast.unparse(s.iterable)}:"))
                 lines += self.forward(s.body, depth + 1) or [Line(depth + 1, "pass")]
-            elif isinstance(s, Branch):
+            elif isinstance(s, ir.Branch):
                 lines.append(Line(depth, f"if {ast.unparse(s.test)}:"))
                 lines += self.forward(s.body, depth + 1) or [Line(depth + 1, "pass")]
                 if s.orelse:
@@ -129,21 +119,21 @@ class _Emitter:
 
     # -- reverse sweep ------------------------------------------------------------
 
-    def reverse(self, stmts: list[Stmt], depth: int) -> list[Line]:
+    def reverse(self, stmts: list[ir.Stmt], depth: int) -> list[Line]:
         lines: list[Line] = []
         for s in reversed(stmts):
-            if isinstance(s, Assign):
+            if isinstance(s, ir.Assign):
                 lines += self.reverse_assign(s, depth)
-            elif isinstance(s, Compute):
+            elif isinstance(s, ir.Compute):
                 if s.save:
                     lines.append(self.pop(s.target, depth))
-            elif isinstance(s, Loop):
+            elif isinstance(s, ir.Loop):
                 body = self.reverse(s.body, depth + 1)
                 if body:
                     iterable = ast.unparse(s.iterable)
                     lines.append(Line(depth, f"for {s.var} in reversed({iterable}):"))
                     lines += body
-            elif isinstance(s, Branch):
+            elif isinstance(s, ir.Branch):
                 body = self.reverse(s.body, depth + 1)
                 orelse = self.reverse(s.orelse, depth + 1)
                 if body or orelse:
@@ -157,13 +147,13 @@ class _Emitter:
     def pop(self, target: str, depth: int) -> Line:
         return Line(depth, f"{target} = {self.tapes[target]}.pop()", "pop")
 
-    def reverse_assign(self, s: Assign, depth: int) -> list[Line]:
+    def reverse_assign(self, s: ir.Assign, depth: int) -> list[Line]:
         templates = {
             i: t
             for i, arg in enumerate(s.args)
             if self.p.is_active(arg) and (t := partial(s.op, i, s.args)) is not None
         }
-        own = [i for i in templates if s.args[i] == Var(s.target)]
+        own = [i for i in templates if s.args[i] == ir.Var(s.target)]
         others = [i for i in templates if i not in own]
         g = ast.Name(self.adjoint(s.target), ast.Load())
         r = ast.Name(s.target, ast.Load())
@@ -172,7 +162,9 @@ class _Emitter:
         lines = [
             Line(depth, f"{self.adjoint(arg.name)} = 0.0")
             for i, arg in enumerate(s.args)
-            if isinstance(arg, Var) and arg.name in self.p.temps and i not in templates
+            if isinstance(arg, ir.Var)
+            and arg.name in self.p.temps
+            and i not in templates
         ]
         if own:
             # The old value of the target is an operand: restore it first
@@ -209,16 +201,16 @@ class _Emitter:
         return lines
 
     def contribution(
-        self, s: Assign, i: int, template: str, g: ast.expr, r: ast.expr, depth: int
+        self, s: ir.Assign, i: int, template: str, g: ast.expr, r: ast.expr, depth: int
     ) -> Line:
         sign, term = split_sign(instantiate(template, {**self.env(s), "g": g, "r": r}))
         arg = s.args[i]
-        if isinstance(arg, Var) and arg.name in self.p.temps:
+        if isinstance(arg, ir.Var) and arg.name in self.p.temps:
             value = term if sign > 0 else ast.UnaryOp(ast.USub(), term)
             return Line(
                 depth, f"{self.adjoint(arg.name)} = {ast.unparse(value)}", "reverse"
             )
-        if isinstance(arg, Elem):
+        if isinstance(arg, ir.Elem):
             target = f"{self.adjoint(arg.array)}[{ast.unparse(arg.index)}]"
         else:
             target = self.adjoint(arg.name)
@@ -227,14 +219,14 @@ class _Emitter:
 
     # -- the function -------------------------------------------------------------
 
-    def locals_in_order(self, stmts: list[Stmt], found: list[str]) -> list[str]:
+    def locals_in_order(self, stmts: list[ir.Stmt], found: list[str]) -> list[str]:
         for s in stmts:
-            if isinstance(s, Assign) and s.target not in self.p.temps:
+            if isinstance(s, ir.Assign) and s.target not in self.p.temps:
                 if s.target not in found and s.target not in self.p.params:
                     found.append(s.target)
-            elif isinstance(s, Loop):
+            elif isinstance(s, ir.Loop):
                 self.locals_in_order(s.body, found)
-            elif isinstance(s, Branch):
+            elif isinstance(s, ir.Branch):
                 self.locals_in_order(s.body, found)
                 self.locals_in_order(s.orelse, found)
         return found
@@ -290,7 +282,7 @@ def _render(lines: list[Line]) -> str:
     return "".join(f"{_INDENT * line.depth}{line.text}\n" for line in lines)
 
 
-def emit(program: Program, plan: Plan) -> Emitted:
+def emit(program: ir.Program, plan: Plan) -> Emitted:
     """Write the gradient program of a lowered and planned function."""
     emitter = _Emitter(program, plan)
     body = emitter.body()

@@ -12,12 +12,13 @@ statements on passive tests (:class:`Branch`) keep their structure.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = [
     "Assign",
     "Branch",
     "Compute",
+    "Definition",
     "Elem",
     "Loop",
     "Names",
@@ -88,32 +89,36 @@ Operand = Var | Elem | Passive
 
 
 @dataclass(eq=False)
-class Assign:
-    """``target = op(*args)``, one elementary operation on differentiated values.
+class Definition:
+    """A statement giving ``target`` a new value (:class:`Assign`, :class:`Compute`).
 
     ``save`` (set by the planner) says that the old value of ``target`` is
     needed by the reverse sweep and must be saved before it is overwritten;
-    ``overwrites`` that ``target`` may hold an earlier value here.
+    ``overwrites`` that ``target`` may hold an earlier value here. Both are
+    keyword-only, so that the subclasses' own fields come first.
     """
 
     target: str
+    save: bool = field(default=False, kw_only=True)
+    overwrites: bool = field(default=False, kw_only=True)
+
+
+@dataclass(eq=False)
+class Assign(Definition):
+    """``target = op(*args)``, one elementary operation on differentiated values."""
+
     op: str
     args: tuple[Operand, ...]
     line: int
     module: str = "math"
-    save: bool = False
-    overwrites: bool = False
 
 
 @dataclass(eq=False)
-class Compute:
+class Compute(Definition):
     """``target = value`` for a value independent of the differentiated arguments."""
 
-    target: str
     value: ast.expr
     line: int
-    save: bool = False
-    overwrites: bool = False
 
 
 @dataclass(eq=False)

@@ -19,22 +19,9 @@ import numbers
 
 import numpy as np
 
+from histbp.autodiff._source import ir
 from histbp.autodiff._source.activity import Facts, read_names, value_names
 from histbp.autodiff._source.errors import fail
-from histbp.autodiff._source.ir import (
-    Assign,
-    Branch,
-    Compute,
-    Elem,
-    Loop,
-    Names,
-    Operand,
-    Passive,
-    Program,
-    Stmt,
-    Var,
-    assigned,
-)
 from histbp.autodiff._source.reading import MISSING, Function
 from histbp.autodiff._source.rules import BINARY, FUNCTIONS
 
@@ -63,10 +50,10 @@ class _Lowerer:
         self.scope = function.scope
         self.facts = facts
         self.active = set(facts.active)
-        self.names = Names(set(facts.names))
+        self.names = ir.Names(set(facts.names))
         self.temps: set[str] = set()
         self.loops: list[str] = []
-        self.out: list[Stmt] = []
+        self.out: list[ir.Stmt] = []
 
     # -- names ----------------------------------------------------------------
 
@@ -189,18 +176,20 @@ class _Lowerer:
             f"the index `{text}` depends on a differentiated value (`{{}}`)",
         )
 
-    def passive_operand(self, node: ast.expr) -> Operand:
+    def passive_operand(self, node: ast.expr) -> ir.Operand:
         new = self.passive(node)
         if isinstance(new, ast.Name):
-            return Var(new.id)
-        return Passive(new, frozenset(read_names(new)))
+            return ir.Var(new.id)
+        return ir.Passive(new, frozenset(read_names(new)))
 
     # -- differentiated expressions -----------------------------------------------
 
     def _depends(self, node: ast.expr) -> bool:
         return bool(value_names(node) & (self.active | self.facts.arrays))
 
-    def operation(self, node: ast.expr) -> tuple[str, tuple[Operand, ...], str] | None:
+    def operation(
+        self, node: ast.expr
+    ) -> tuple[str, tuple[ir.Operand, ...], str] | None:
         """Lower the operands of an active ``node``; ``(op, args, module)``.
 
         Returns ``None`` when ``node`` is a variable or an element, not an operation.
@@ -228,13 +217,13 @@ class _Lowerer:
             raise fail(node, "comparisons of differentiated values are not supported")
         return None
 
-    def operand(self, node: ast.expr) -> Operand:
+    def operand(self, node: ast.expr) -> ir.Operand:
         """Lower an expression to an operand, emitting its operations."""
         if not self._depends(node):
             return self.passive_operand(node)
         if isinstance(node, ast.Name):
             self._check_read(node)
-            return Var(node.id)
+            return ir.Var(node.id)
         if isinstance(node, ast.Subscript):
             if node.value.id not in self.facts.arrays:
                 raise fail(
@@ -243,15 +232,15 @@ class _Lowerer:
                     "array arguments can be indexed",
                 )
             index = self.passive_index(node)
-            return Elem(node.value.id, index, frozenset(read_names(index)))
+            return ir.Elem(node.value.id, index, frozenset(read_names(index)))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd):
             return self.operand(node.operand)
         op, args, module = self.operation(node)
         target = self.names.numbered("t")
         self.temps.add(target)
         self.active.add(target)
-        self.out.append(Assign(target, op, args, node.lineno, module or "math"))
-        return Var(target)
+        self.out.append(ir.Assign(target, op, args, node.lineno, module or "math"))
+        return ir.Var(target)
 
     def assign(self, target: str, node: ast.expr, line: int) -> None:
         """Lower ``target = node`` for an active ``target``."""
@@ -259,14 +248,14 @@ class _Lowerer:
             node = node.operand
         described = self.operation(node) if self._depends(node) else None
         if described is None:
-            self.out.append(Assign(target, "copy", (self.operand(node),), line))
+            self.out.append(ir.Assign(target, "copy", (self.operand(node),), line))
         else:
             op, args, module = described
-            self.out.append(Assign(target, op, args, line, module or "math"))
+            self.out.append(ir.Assign(target, op, args, line, module or "math"))
 
     # -- statements ---------------------------------------------------------------
 
-    def block(self, stmts: list[ast.stmt]) -> list[Stmt]:
+    def block(self, stmts: list[ast.stmt]) -> list[ir.Stmt]:
         saved, self.out = self.out, []
         for s in stmts:
             self.statement(s)
@@ -285,7 +274,7 @@ class _Lowerer:
             if target in self.active:
                 self.assign(target, value, s.lineno)
             else:
-                self.out.append(Compute(target, self.passive(value), s.lineno))
+                self.out.append(ir.Compute(target, self.passive(value), s.lineno))
         elif isinstance(s, ast.For):
             self.loop(s)
         elif isinstance(s, ast.If):
@@ -296,11 +285,11 @@ class _Lowerer:
             )
             body, orelse = self.block(s.body), self.block(s.orelse)
             names = frozenset(read_names(test))
-            if names & (assigned(body) | assigned(orelse)):
+            if names & (ir.assigned(body) | ir.assigned(orelse)):
                 flag = self.names.numbered("b")
-                self.out.append(Compute(flag, test, s.lineno))
+                self.out.append(ir.Compute(flag, test, s.lineno))
                 test, names = ast.Name(flag, ast.Load()), frozenset({flag})
-            self.out.append(Branch(test, names, body, orelse, s.lineno))
+            self.out.append(ir.Branch(test, names, body, orelse, s.lineno))
 
     def loop(self, s: ast.For) -> None:
         var = s.target.id
@@ -323,26 +312,26 @@ class _Lowerer:
         self.loops.pop()
         iterable: ast.expr = ast.Call(ast.Name("range", ast.Load()), bounds, [])
         names = frozenset(read_names(iterable))
-        if names & assigned(body):
+        if names & ir.assigned(body):
             stored = self.names.numbered("r")
-            self.out.append(Compute(stored, iterable, s.lineno))
+            self.out.append(ir.Compute(stored, iterable, s.lineno))
             iterable, names = ast.Name(stored, ast.Load()), frozenset({stored})
-        self.out.append(Loop(var, iterable, names, body, s.lineno))
+        self.out.append(ir.Loop(var, iterable, names, body, s.lineno))
 
 
 def lower(
     function: Function, facts: Facts, body: list[ast.stmt], ret: ast.Return
-) -> Program:
+) -> ir.Program:
     """Lower a checked and analysed function."""
     lowerer = _Lowerer(function, facts)
     out = lowerer.block(body)
     lowerer.out = out
     value = lowerer.names.derived("value")
     node = ret.value
-    result: Operand | None
+    result: ir.Operand | None
     if isinstance(node, ast.Name) and node.id in lowerer.active:
         lowerer._check_read(node)
-        result, seed = Var(node.id), node.id
+        result, seed = ir.Var(node.id), node.id
     elif lowerer._depends(node):
         lowerer.assign(value, node, ret.lineno)
         lowerer.temps.add(value)
@@ -356,7 +345,7 @@ def lower(
         else ("passive" if p in facts.passive_params else "scalar")
         for p in facts.params
     }
-    return Program(
+    return ir.Program(
         name=function.name,
         params=facts.params,
         kinds=kinds,

@@ -25,19 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from histbp.autodiff._source.ir import (
-    Assign,
-    Branch,
-    Compute,
-    Elem,
-    Loop,
-    Operand,
-    Passive,
-    Program,
-    Stmt,
-    Var,
-    assigned,
-)
+from histbp.autodiff._source import ir
 from histbp.autodiff._source.rules import letters, partial
 
 __all__ = ["Plan", "plan"]
@@ -60,22 +48,22 @@ class Plan:
     placeholders: list[str] = field(default_factory=list)
 
 
-def _names(operand: Operand) -> frozenset[str]:
-    if isinstance(operand, Var):
+def _names(operand: ir.Operand) -> frozenset[str]:
+    if isinstance(operand, ir.Var):
         return frozenset({operand.name})
-    if isinstance(operand, Elem | Passive):
+    if isinstance(operand, ir.Elem | ir.Passive):
         return operand.names
     raise TypeError(operand)
 
 
-def _reads(program: Program, s: Assign) -> tuple[set[str], bool]:
+def _reads(program: ir.Program, s: ir.Assign) -> tuple[set[str], bool]:
     """The variables undoing ``s`` reads (as before ``s``); does it read the result."""
     operands: set[str] = set()
     result = False
     for i, arg in enumerate(s.args):
         if not program.is_active(arg):
             continue
-        if isinstance(arg, Elem):
+        if isinstance(arg, ir.Elem):
             operands |= arg.names
         template = partial(s.op, i, s.args)
         for letter in letters(template) if template else ():
@@ -86,33 +74,33 @@ def _reads(program: Program, s: Assign) -> tuple[set[str], bool]:
     return operands, result
 
 
-def _required(program: Program, stmts: list[Stmt], req: set[str]) -> set[str]:
+def _required(program: ir.Program, stmts: list[ir.Stmt], req: set[str]) -> set[str]:
     """Mark the assignments whose targets are required when overwritten.
 
     ``req`` holds the variables whose current values the reverse sweep reads;
     returns the set after ``stmts``.
     """
     for s in stmts:
-        if isinstance(s, Assign | Compute):
+        if isinstance(s, ir.Definition):
             reads, result = (
-                _reads(program, s) if isinstance(s, Assign) else (set(), False)
+                _reads(program, s) if isinstance(s, ir.Assign) else (set(), False)
             )
             req = req | reads
             s.save = s.save or (s.overwrites and s.target in req)
             req = req - {s.target}
             if result:
                 req = req | {s.target}
-        elif isinstance(s, Loop):
+        elif isinstance(s, ir.Loop):
             req = req | s.names
             while not (out := _required(program, s.body, req)) <= req:
                 req = req | out
-        elif isinstance(s, Branch):
+        elif isinstance(s, ir.Branch):
             req = req | s.names
             req = _required(program, s.body, req) | _required(program, s.orelse, req)
     return req
 
 
-def plan(program: Program) -> Plan:
+def plan(program: ir.Program) -> Plan:
     """Mark the assignments that overwrite and that save; list the tapes.
 
     ``may`` holds the variables that may be set at a statement, ``must`` those
@@ -121,20 +109,20 @@ def plan(program: Program) -> Plan:
     """
     unset: set[int] = set()
 
-    def defined(stmts: list[Stmt], may: set[str], must: set[str]) -> None:
+    def defined(stmts: list[ir.Stmt], may: set[str], must: set[str]) -> None:
         for s in stmts:
-            if isinstance(s, Assign | Compute):
+            if isinstance(s, ir.Definition):
                 s.overwrites = s.target in may
                 s.save = False
                 if s.target not in must:
                     unset.add(id(s))
                 may.add(s.target)
                 must.add(s.target)
-            elif isinstance(s, Loop):
-                inner = assigned(s.body) | {s.var}
+            elif isinstance(s, ir.Loop):
+                inner = ir.assigned(s.body) | {s.var}
                 defined(s.body, may | inner, must | {s.var})
                 may |= inner
-            elif isinstance(s, Branch):
+            elif isinstance(s, ir.Branch):
                 may1, must1 = set(may), set(must)
                 defined(s.body, may1, must1)
                 may2, must2 = set(may), set(must)
@@ -142,16 +130,16 @@ def plan(program: Program) -> Plan:
                 may |= may1 | may2
                 must |= must1 & must2
 
-    def collect(stmts: list[Stmt]) -> None:
+    def collect(stmts: list[ir.Stmt]) -> None:
         for s in stmts:
-            if isinstance(s, Assign | Compute) and s.save:
+            if isinstance(s, ir.Definition) and s.save:
                 if s.target not in result.tapes:
                     result.tapes.append(s.target)
                 if id(s) in unset and s.target not in result.placeholders:
                     result.placeholders.append(s.target)
-            elif isinstance(s, Loop):
+            elif isinstance(s, ir.Loop):
                 collect(s.body)
-            elif isinstance(s, Branch):
+            elif isinstance(s, ir.Branch):
                 collect(s.body)
                 collect(s.orelse)
 
