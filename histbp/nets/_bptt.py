@@ -28,7 +28,12 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import check_positive_int, check_random_state, check_real
+from histbp._validation import (
+    as_finite_array,
+    check_positive_int,
+    check_random_state,
+    check_real,
+)
 from histbp.nets._deep_mlp import _logistic as _sigmoid
 
 __all__ = ["RecurrentNet", "bptt", "init_recurrent_net"]
@@ -127,11 +132,9 @@ def init_recurrent_net(
 
 
 def _as_sequence(value: Any, width: int, name: str) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] != width:
+    arr = as_finite_array(value, name, 2)
+    if arr.shape[1] != width:
         raise ValueError(f"{name} must have shape (steps, {width}), got {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} contains non-finite values")
     return arr
 
 
