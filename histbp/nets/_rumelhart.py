@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import as_data_matrix, check_random_state
+from histbp._validation import as_data_matrix, check_columns, check_random_state
 from histbp.nets._layers import logistic
 
 __all__ = [
@@ -432,11 +432,8 @@ def as_patterns(
 ) -> np.ndarray:
     """Return a finite 2-D float array with ``columns`` columns (and ``rows`` rows)."""
     arr = as_data_matrix(value, name)
-    if arr.shape[1] != columns:
-        raise ValueError(
-            f"{name} has {arr.shape[1]} columns but the network has {columns} "
-            f"{'input' if name == 'X' else 'output'} units"
-        )
+    kind = "input" if name == "X" else "output"
+    check_columns(arr, name, columns, f"the network has {columns} {kind} units")
     if rows is not None and arr.shape[0] != rows:
         raise ValueError(f"{name} has {arr.shape[0]} rows but X has {rows}")
     return arr
