@@ -372,6 +372,19 @@ def _run_one(
 # ----- checks of the augmented-matrix format and its options ---------------------
 
 
+def _check_one_per_layer(
+    value: Any, name: str, what: str, layers: int, owner: str
+) -> None:
+    """Check that ``value`` is a sequence (not an array) of ``layers`` entries."""
+    if isinstance(value, np.ndarray) or not isinstance(value, Sequence):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+    if len(value) != layers:
+        raise ValueError(
+            f"{name} has {len(value)} entries but {owner} has {layers} "
+            "layers of weights"
+        )
+
+
 def as_connections(value: Any, sizes: tuple[int, ...]) -> tuple[np.ndarray, ...]:
     """Return one 0/1 mask per layer of weights, shape ``(n_out, n_in + 1)``.
 
@@ -382,16 +395,13 @@ def as_connections(value: Any, sizes: tuple[int, ...]) -> tuple[np.ndarray, ...]
     pairs = list(itertools.pairwise(sizes))
     if value is None:
         value = [None] * len(pairs)
-    if isinstance(value, np.ndarray) or not isinstance(value, Sequence):
-        raise TypeError(
-            "connections must be None or a sequence with one entry per layer of "
-            f"weights, got {type(value).__name__}"
-        )
-    if len(value) != len(pairs):
-        raise ValueError(
-            f"connections has {len(value)} entries but layer_sizes {sizes} has "
-            f"{len(pairs)} layers of weights"
-        )
+    _check_one_per_layer(
+        value,
+        "connections",
+        "None or a sequence with one entry per layer of weights",
+        len(pairs),
+        f"layer_sizes {sizes}",
+    )
     masks = []
     for k, ((n_in, n_out), entry) in enumerate(zip(pairs, value, strict=True)):
         mask = np.ones((n_out, n_in + 1))
@@ -443,16 +453,13 @@ def as_weights(
     value: Any, masks: tuple[np.ndarray, ...], lead: tuple[int, ...]
 ) -> list[np.ndarray]:
     """Return new weights as float copies after checking their shapes and masks."""
-    if isinstance(value, np.ndarray) or not isinstance(value, Sequence):
-        raise TypeError(
-            "weights must be a sequence of arrays, one per layer of weights, "
-            f"got {type(value).__name__}"
-        )
-    if len(value) != len(masks):
-        raise ValueError(
-            f"weights has {len(value)} entries; the network has {len(masks)} "
-            "layers of weights"
-        )
+    _check_one_per_layer(
+        value,
+        "weights",
+        "a sequence of arrays, one per layer of weights",
+        len(masks),
+        "the network",
+    )
     out = []
     for k, (w, mask) in enumerate(zip(value, masks, strict=True)):
         arr = np.array(w, dtype=float)
