@@ -320,7 +320,18 @@ def as_unit_interval_data(
             f"{name} must hold probabilities in [0, 1] (scale the data first), "
             f"got values from {arr.min()} to {arr.max()}"
         )
-    if columns is not None and arr.shape[1] != columns:
+    if columns is not None:
+        check_columns(arr, name, columns, owner)
+    return arr
+
+
+def check_columns(arr: np.ndarray, name: str, columns: int, owner: str) -> np.ndarray:
+    """Return the 2-D ``arr`` after checking that it has ``columns`` columns.
+
+    ``owner`` completes the message ``"X has 3 columns but ..."``, e.g. ``"the
+    network has 2 inputs"``.
+    """
+    if arr.shape[1] != columns:
         raise ValueError(f"{name} has {arr.shape[1]} columns but {owner}")
     return arr
 

@@ -116,7 +116,7 @@ def symmetry(n: int = 6) -> tuple[np.ndarray, np.ndarray]:
         Shape ``(2**n, n)``, the strings in counting order (first bit most
         significant).
     Y : numpy.ndarray
-        Shape ``(2**n, 1)``.
+        Shape ``(2**n, 1)``: 1.0 for a symmetric string, else 0.0.
 
     Raises
     ------
@@ -142,14 +142,12 @@ def parity(n: int) -> tuple[np.ndarray, np.ndarray]:
     X : numpy.ndarray
         Shape ``(2**n, n)``, all strings in counting order.
     Y : numpy.ndarray
-        Shape ``(2**n, 1)``.
+        Shape ``(2**n, 1)``: 1.0 for an odd number of ones, else 0.0.
 
     Raises
     ------
-    TypeError
-        If ``n`` is not an integer.
-    ValueError
-        If ``n`` is outside 1 to 20.
+    TypeError, ValueError
+        If ``n`` is not an integer, or is outside 1 to 20.
     """
     X = _all_patterns(_bits(n, "n", 1))
     return X, (X.sum(axis=1, keepdims=True) % 2).astype(float)

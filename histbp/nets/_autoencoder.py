@@ -29,7 +29,7 @@ from histbp._validation import (
     check_random_state,
     check_real,
 )
-from histbp.nets._deep_mlp import _logistic as sigmoid
+from histbp.nets._layers import logistic as sigmoid
 from histbp.nets._rbm import RBM, _as_stack
 
 __all__ = [

@@ -21,6 +21,7 @@ from histbp._validation import (
     as_data_matrix,
     as_targets,
     check_callable,
+    check_columns,
     check_positive_int,
     check_real,
 )
@@ -209,12 +210,10 @@ class TrainingResult:
 
     def predict(self, X: Any) -> np.ndarray:
         """The trained network's outputs for the patterns ``X``."""
-        X = as_data_matrix(X, "X")
-        if X.shape[1] != self.weights[0].shape[1]:
-            raise ValueError(
-                f"X has {X.shape[1]} columns but the network has "
-                f"{self.weights[0].shape[1]} inputs"
-            )
+        n_in = self.weights[0].shape[1]
+        X = check_columns(
+            as_data_matrix(X, "X"), "X", n_in, f"the network has {n_in} inputs"
+        )
         act = get_activation(self.activation)
         return forward(self.weights, self.biases, X, act)[-1]
 

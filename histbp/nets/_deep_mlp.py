@@ -35,6 +35,7 @@ from histbp._validation import (
     check_random_state,
     check_real,
 )
+from histbp.nets._layers import ACTIVATIONS, Activation
 
 __all__ = [
     "DeepMLP",
@@ -46,39 +47,17 @@ __all__ = [
     "train_deep_mlp",
 ]
 
-_SCALE, _SLOPE = 1.7159, 2.0 / 3.0
+#: The hidden-unit functions, by the names this module gives them, and their
+#: entries in the one table (the logistic function is its ``"sigmoid"``).
+_HIDDEN_UNITS = {"scaled_tanh": "scaled_tanh", "logistic": "sigmoid"}
 
 
-def _scaled_tanh(a: np.ndarray) -> np.ndarray:
-    return _SCALE * np.tanh(_SLOPE * a)
-
-
-def _scaled_tanh_slope(y: np.ndarray) -> np.ndarray:
-    """Derivative of ``1.7159 tanh(2a/3)`` written with the output ``y``."""
-    return _SLOPE * (_SCALE - y * y / _SCALE)
-
-
-def _logistic(a: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * a))
-
-
-def _logistic_slope(y: np.ndarray) -> np.ndarray:
-    return y * (1.0 - y)
-
-
-#: The hidden-unit functions, each with its slope written in terms of its output.
-_ACTIVATIONS: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
-    "scaled_tanh": (_scaled_tanh, _scaled_tanh_slope),
-    "logistic": (_logistic, _logistic_slope),
-}
-
-
-def _activation(name: Any) -> tuple[Callable[..., Any], Callable[..., Any]]:
-    if name not in _ACTIVATIONS:
+def _activation(name: Any) -> Activation:
+    if name not in _HIDDEN_UNITS:
         raise ValueError(
-            f"activation must be one of {sorted(_ACTIVATIONS)}, got {name!r}"
+            f"activation must be one of {sorted(_HIDDEN_UNITS)}, got {name!r}"
         )
-    return _ACTIVATIONS[name]
+    return ACTIVATIONS[_HIDDEN_UNITS[name]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +93,7 @@ class DeepMLP:
     def layer_outputs(self, X: Any) -> list[np.ndarray]:
         """The outputs of every layer for the rows of ``X``, inputs first."""
         X = self._check_inputs(X)
-        f, _ = _activation(self.activation)
+        f = _activation(self.activation).f
         outs = [X]
         for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
             outs.append(f(outs[-1] @ w + b))
@@ -263,7 +242,7 @@ def mlp_gradients(net: DeepMLP, X: Any, labels: Any) -> MLPGradientResult:
     Ciresan, Meier, Gambardella and Schmidhuber (2010) [ciresan2010].
     """
     X, labels = _as_batch(net, X, labels)
-    _, slope = _activation(net.activation)
+    slope = _activation(net.activation).slope
     outs = net.layer_outputs(X)  # the input, every hidden layer, the softmax
     p, rows, n = outs[-1], np.arange(X.shape[0]), X.shape[0]
     loss = float(-np.mean(np.log(np.maximum(p[rows, labels], 1e-30))))

@@ -51,12 +51,13 @@ class Activation:
     Attributes
     ----------
     name
-        ``"sigmoid"`` or ``"tanh"``.
+        ``"sigmoid"``, ``"tanh"`` or ``"scaled_tanh"``.
     f
         The function, elementwise.
     slope
         ``f'(a)`` computed from ``y = f(a)``: ``y (1 - y)`` for the logistic
-        sigmoid, ``1 - y**2`` for tanh.
+        sigmoid, ``1 - y**2`` for tanh, ``(2/3) (1.7159 - y**2 / 1.7159)`` for
+        LeCun's scaled tanh ``1.7159 tanh(2a/3)``.
     """
 
     name: str
@@ -69,7 +70,9 @@ def logistic(x: np.ndarray) -> np.ndarray:
 
     Net inputs below -700 are treated as -700 (the result is then about
     ``1e-304`` instead of a smaller number), so ``exp`` never overflows; elsewhere
-    the formula is used as it stands, accurate to rounding in both tails.
+    the formula is used as it stands, accurate to rounding in both tails. Float32
+    (or float16) inputs keep their type, with the floor raised to where ``exp``
+    still fits in it (about -87.7 for float32); other inputs become float64.
 
     Parameters
     ----------
@@ -86,7 +89,10 @@ def logistic(x: np.ndarray) -> np.ndarray:
     >>> logistic(np.array([0.0, 2.0])).round(4).tolist()
     [0.5, 0.8808]
     """
-    y = np.maximum(x, -700.0)
+    x = np.asarray(x)
+    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+    floor = max(-700.0, 1.0 - float(np.log(np.finfo(dtype).max)))
+    y = np.maximum(x, floor, out=np.empty(x.shape, dtype))
     np.negative(y, out=y)
     np.exp(y, out=y)
     y += 1.0
@@ -94,10 +100,24 @@ def logistic(x: np.ndarray) -> np.ndarray:
     return y
 
 
-#: The squashing functions the networks of this package can use, by name.
+_SCALE, _SLOPE = 1.7159, 2.0 / 3.0
+
+
+def _scaled_tanh(a: np.ndarray) -> np.ndarray:
+    return _SCALE * np.tanh(_SLOPE * a)
+
+
+def _scaled_tanh_slope(y: np.ndarray) -> np.ndarray:
+    """Derivative of ``1.7159 tanh(2a/3)`` written with the output ``y``."""
+    return _SLOPE * (_SCALE - y * y / _SCALE)
+
+
+#: The squashing functions the networks of this package can use, by name;
+#: ``"scaled_tanh"`` is LeCun's ``1.7159 tanh(2a/3)``, the deep MLP's default.
 ACTIVATIONS: dict[str, Activation] = {
     "sigmoid": Activation("sigmoid", logistic, lambda y: y * (1.0 - y)),
     "tanh": Activation("tanh", np.tanh, lambda y: 1.0 - y * y),
+    "scaled_tanh": Activation("scaled_tanh", _scaled_tanh, _scaled_tanh_slope),
 }
 
 

@@ -32,7 +32,7 @@ from histbp._validation import (
     check_real,
 )
 from histbp.nets._deep_mlp import DeepMLP
-from histbp.nets._deep_mlp import _logistic as sigmoid
+from histbp.nets._layers import logistic as sigmoid
 
 __all__ = [
     "RBM",

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import as_data_matrix, check_random_state
+from histbp._validation import as_data_matrix, check_columns, check_random_state
 from histbp.nets._layers import logistic
 
 __all__ = [
@@ -372,6 +372,19 @@ def _run_one(
 # ----- checks of the augmented-matrix format and its options ---------------------
 
 
+def _check_one_per_layer(
+    value: Any, name: str, what: str, layers: int, owner: str
+) -> None:
+    """Check that ``value`` is a sequence (not an array) of ``layers`` entries."""
+    if isinstance(value, np.ndarray) or not isinstance(value, Sequence):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+    if len(value) != layers:
+        raise ValueError(
+            f"{name} has {len(value)} entries but {owner} has {layers} "
+            "layers of weights"
+        )
+
+
 def as_connections(value: Any, sizes: tuple[int, ...]) -> tuple[np.ndarray, ...]:
     """Return one 0/1 mask per layer of weights, shape ``(n_out, n_in + 1)``.
 
@@ -382,16 +395,13 @@ def as_connections(value: Any, sizes: tuple[int, ...]) -> tuple[np.ndarray, ...]
     pairs = list(itertools.pairwise(sizes))
     if value is None:
         value = [None] * len(pairs)
-    if isinstance(value, np.ndarray) or not isinstance(value, Sequence):
-        raise TypeError(
-            "connections must be None or a sequence with one entry per layer of "
-            f"weights, got {type(value).__name__}"
-        )
-    if len(value) != len(pairs):
-        raise ValueError(
-            f"connections has {len(value)} entries but layer_sizes {sizes} has "
-            f"{len(pairs)} layers of weights"
-        )
+    _check_one_per_layer(
+        value,
+        "connections",
+        "None or a sequence with one entry per layer of weights",
+        len(pairs),
+        f"layer_sizes {sizes}",
+    )
     masks = []
     for k, ((n_in, n_out), entry) in enumerate(zip(pairs, value, strict=True)):
         mask = np.ones((n_out, n_in + 1))
@@ -432,11 +442,8 @@ def as_patterns(
 ) -> np.ndarray:
     """Return a finite 2-D float array with ``columns`` columns (and ``rows`` rows)."""
     arr = as_data_matrix(value, name)
-    if arr.shape[1] != columns:
-        raise ValueError(
-            f"{name} has {arr.shape[1]} columns but the network has {columns} "
-            f"{'input' if name == 'X' else 'output'} units"
-        )
+    kind = "input" if name == "X" else "output"
+    check_columns(arr, name, columns, f"the network has {columns} {kind} units")
     if rows is not None and arr.shape[0] != rows:
         raise ValueError(f"{name} has {arr.shape[0]} rows but X has {rows}")
     return arr
@@ -446,16 +453,13 @@ def as_weights(
     value: Any, masks: tuple[np.ndarray, ...], lead: tuple[int, ...]
 ) -> list[np.ndarray]:
     """Return new weights as float copies after checking their shapes and masks."""
-    if isinstance(value, np.ndarray) or not isinstance(value, Sequence):
-        raise TypeError(
-            "weights must be a sequence of arrays, one per layer of weights, "
-            f"got {type(value).__name__}"
-        )
-    if len(value) != len(masks):
-        raise ValueError(
-            f"weights has {len(value)} entries; the network has {len(masks)} "
-            "layers of weights"
-        )
+    _check_one_per_layer(
+        value,
+        "weights",
+        "a sequence of arrays, one per layer of weights",
+        len(masks),
+        "the network",
+    )
     out = []
     for k, (w, mask) in enumerate(zip(value, masks, strict=True)):
         arr = np.array(w, dtype=float)

@@ -52,6 +52,14 @@ __all__ = [
 ]
 
 
+def _check_rate(value: Any) -> float:
+    return check_real(value, "learning_rate", low=0.0, low_open=True)
+
+
+def _check_momentum(value: Any) -> float:
+    return check_real(value, "momentum", low=0.0, high=1.0, high_open=True)
+
+
 def _initial_weights(
     rng: np.random.Generator, init_range: float, masks: tuple[np.ndarray, ...]
 ) -> list[np.ndarray]:
@@ -79,12 +87,8 @@ class _Layered:
         single: bool,
     ) -> None:
         self.layer_sizes = check_layer_sizes(layer_sizes, "layer_sizes")
-        self.learning_rate = check_real(
-            learning_rate, "learning_rate", low=0.0, low_open=True
-        )
-        self.momentum = check_real(
-            momentum, "momentum", low=0.0, high=1.0, high_open=True
-        )
+        self.learning_rate = _check_rate(learning_rate)
+        self.momentum = _check_momentum(momentum)
         self.init_range = check_real(init_range, "init_range", low=0.0)
         self.margin = check_real(margin, "margin", low=0.0, high=1.0, high_open=True)
         self.weight_decay = check_real(
@@ -178,22 +182,15 @@ class _Layered:
         sweeps = check_positive_int(options.pop("sweeps", 1000), "sweeps")
         tol = check_real(options.pop("tol", 0.5), "tol", low=0.0, low_open=True)
         until_converged = options.pop("until_converged", True)
-        learning_rate = options.pop("learning_rate", None)
-        momentum = options.pop("momentum", None)
+        rate, mom = options.pop("learning_rate", None), options.pop("momentum", None)
         if options:
             raise TypeError(
                 f"fit got unknown options {sorted(options)}; it takes sweeps, tol, "
                 "until_converged, learning_rate and momentum"
             )
-        rate = self.learning_rate
-        if learning_rate is not None:
-            rate = check_real(learning_rate, "learning_rate", low=0.0, low_open=True)
-        mom = self.momentum
-        if momentum is not None:
-            mom = check_real(momentum, "momentum", low=0.0, high=1.0, high_open=True)
         settings = SweepOptions(
-            learning_rate=rate,
-            momentum=mom,
+            learning_rate=self.learning_rate if rate is None else _check_rate(rate),
+            momentum=self.momentum if mom is None else _check_momentum(mom),
             margin=self.margin,
             weight_decay=self.weight_decay,
             sweeps=sweeps,

@@ -337,12 +337,8 @@ def graph_gradient(net: SparseNetwork, x: Any, target: Any) -> SparseGradientRes
 
     Parameters
     ----------
-    net
-        The network.
-    x
-        The input, shape ``(widths[0],)``.
-    target
-        The target, shape ``(widths[-1],)``.
+    net, x, target
+        As for :func:`network_loss`.
 
     Returns
     -------
@@ -409,12 +405,8 @@ def stagewise_gradient(net: SparseNetwork, x: Any, target: Any) -> SparseGradien
 
     Parameters
     ----------
-    net
-        The network.
-    x
-        The input, shape ``(widths[0],)``.
-    target
-        The target, shape ``(widths[-1],)``.
+    net, x, target
+        As for :func:`graph_gradient`.
 
     Returns
     -------
@@ -426,10 +418,8 @@ def stagewise_gradient(net: SparseNetwork, x: Any, target: Any) -> SparseGradien
 
     Raises
     ------
-    TypeError
-        If ``net`` is not a :class:`SparseNetwork`.
-    ValueError
-        If ``x`` or ``target`` has the wrong shape or non-finite values.
+    TypeError, ValueError
+        As for :func:`graph_gradient`.
 
     References
     ----------

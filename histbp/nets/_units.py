@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from histbp._validation import as_data_matrix, as_targets
+from histbp._validation import as_data_matrix, as_targets, check_columns
 from histbp.nets._layers import NetworkGradient, as_network, get_activation
 
 __all__ = [
@@ -315,14 +315,7 @@ def _check_patterns(network: Any, X: Any, D: Any) -> tuple[np.ndarray, np.ndarra
     if not isinstance(network, UnitNetwork):
         raise TypeError(f"network must be a UnitNetwork, got {type(network).__name__}")
     X = as_data_matrix(X, "X")
-    if X.shape[1] != network.n_inputs:
-        raise ValueError(
-            f"X has {X.shape[1]} columns but the network has {network.n_inputs} inputs"
-        )
+    inputs, outputs = network.n_inputs, len(network.outputs)
+    check_columns(X, "X", inputs, f"the network has {inputs} inputs")
     D = as_targets(D, "D", X.shape[0], ndim=2)
-    if D.shape[1] != len(network.outputs):
-        raise ValueError(
-            f"D has {D.shape[1]} columns but the network has "
-            f"{len(network.outputs)} outputs"
-        )
-    return X, D
+    return X, check_columns(D, "D", outputs, f"the network has {outputs} outputs")

@@ -163,3 +163,21 @@ def test_logistic_is_the_one_numpy_logistic():
         tails = logistic(np.array([-1e4, -800.0, 800.0, 1e4]))
     assert np.all((tails > 0.0) & (tails <= 1.0)) and tails[-1] == 1.0
     assert logistic(np.array([0.0]))[0] == 0.5
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_logistic_keeps_short_floats_without_overflow(dtype):
+    x = np.array([-1e4, -100.0, -2.0, 0.0, 2.0, 100.0], dtype=dtype)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        y = logistic(x)
+    assert y.dtype == dtype and np.all((y >= 0.0) & (y <= 1.0)) and y[3] == 0.5
+    exact = 1.0 / (1.0 + np.exp(-x[2:5].astype(float)))
+    np.testing.assert_allclose(y[2:5], exact, rtol=float(np.finfo(dtype).eps))
+
+
+def test_deep_mlp_hidden_units_come_from_the_one_table():
+    from histbp.nets._deep_mlp import _activation
+    from histbp.nets._layers import ACTIVATIONS
+
+    assert _activation("logistic") is ACTIVATIONS["sigmoid"]
+    assert _activation("scaled_tanh") is ACTIVATIONS["scaled_tanh"]

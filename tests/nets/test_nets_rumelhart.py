@@ -449,7 +449,7 @@ def test_bad_fit_options():
 def test_set_weights_checks_shapes_and_connections():
     net = family_trees_net(seed=0)
     good = list(net.weights)
-    with pytest.raises(ValueError, match="weights has 1 entries; the network has 4"):
+    with pytest.raises(ValueError, match="weights has 1 entries but the network has 4"):
         net.set_weights(good[:1])
     with pytest.raises(ValueError, match=r"weights\[1\] has shape \(12, 12\)"):
         net.set_weights([good[0], good[1][:, :-1], good[2], good[3]])
