@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import sphinx.builders
-
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 sys.path.insert(0, str(DOCS / "_ext"))
@@ -83,16 +81,6 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
 
 
 # --- end issue 10 ---
-# The parallel build (nox -s docs) hands each process runs of pages in name order,
-# which put the heaviest notebooks (1985-2012) in one run that finished last,
-# alone on one core. Instead, each process gets one run, dealt in turn from all
-# the pages, so that the runs are alike and end together.
-def _dealt_chunks(arguments, nproc, maxbatch=10):
-    return [list(arguments[i::nproc]) for i in range(min(nproc, len(arguments)))]
-
-
-sphinx.builders.make_chunks = _dealt_chunks
-
 # A kernel costs more than a second to start: pages without code cells skip it.
 nb_execution_excludepatterns = sorted(
     str(page.relative_to(DOCS))
