@@ -248,8 +248,15 @@ def _accessible_html(app, pagename, templatename, context, doctree) -> None:
     # docutils wraps citations in role="list" but gives each one a role that is
     # not a list item (axe: aria-required-children); the list role goes.
     if "body" in context:
-        context["body"] = context["body"].replace(
-            '<div role="list" class="citation-list">', '<div class="citation-list">'
+        context["body"] = (
+            context["body"]
+            .replace(
+                '<div role="list" class="citation-list">', '<div class="citation-list">'
+            )
+            # MyST-NB names a hidden cell's toggle "Toggle hidden content" while it
+            # shows "Show code cell source" (axe: label-content-name-mismatch); the
+            # visible text names it.
+            .replace('<summary aria-label="Toggle hidden content">', "<summary>")
         )
     toctree = context.get("generate_toctree_html")
     if toctree is not None:

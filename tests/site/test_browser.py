@@ -213,6 +213,9 @@ def _check_copy_buttons(page: Page, name: str) -> None:
     assert page.locator("div.cell_output button.copybtn").count() == 0
     for index, source in enumerate(cells):
         cell = inputs.nth(index)
+        if not cell.is_visible():
+            # A check cell (hide-input): the reader opens it first.
+            cell.locator("xpath=ancestor::details[1]/summary").click()
         cell.scroll_into_view_if_needed()
         cell.hover()
         cell.locator("button.copybtn").click()
