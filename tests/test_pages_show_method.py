@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pagekit import CODE_CELL
 
 from histbp import timeline
 
@@ -34,12 +35,6 @@ PUBLIC = {
 }
 
 METHOD_CODE = re.compile(r"^(`{3,}|:{3,})\{method-code\}\s+(\S+)\s*$", re.M)
-#: A code cell's source, without its MyST options (``:tags: [...]`` lines or a
-#: ``---`` block) and the blank line after them, which are not Python.
-CODE_CELL = re.compile(
-    r"^```\{code-cell\}[^\n]*\n(?:---\n.*?^---\n|(?::[^\n]*\n)+)?\n?(.*?)^```",
-    re.S | re.M,
-)
 
 
 def _pages() -> list[Path]:

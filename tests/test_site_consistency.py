@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from pagekit import CODE_CELL
 
 from histbp import timeline
 
@@ -15,7 +16,6 @@ DOCS = ROOT / "docs"
 
 TIMELINE_DIR = DOCS / "timeline"
 CITE_ROLE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]+)`")
-CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.S | re.M)
 
 
 def _page_path(entry: timeline.Entry) -> Path:

@@ -14,14 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from pagekit import CODE_CELL
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-#: A code cell's source, without its MyST options (``:tags: [...]`` lines or a
-#: ``---`` block) and the blank line after them, which are not Python.
-CODE_CELL = re.compile(
-    r"^```\{code-cell\}[^\n]*\n(?:---\n.*?^---\n|(?::[^\n]*\n)+)?\n?(.*?)^```",
-    re.S | re.M,
-)
 
 
 def _pages() -> list[tuple[str, list[str]]]:

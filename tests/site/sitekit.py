@@ -12,14 +12,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from pagekit import CODE_CELL
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-#: A code cell's source, without its MyST options (``:tags: [...]`` lines or a
-#: ``---`` block) and the blank line after them, which are not Python.
-CODE_CELL = re.compile(
-    r"^```\{code-cell\}[^\n]*\n(?:---\n.*?^---\n|(?::[^\n]*\n)+)?\n?(.*?)^```",
-    re.S | re.M,
-)
 # The built site: nox -s docs writes it here.
 SITE = Path(os.environ.get("HISTBP_SITE_DIR", DOCS / "_build" / "html"))
 SKIP_DIRS = {"_static", "_sources", "_images", "_downloads", "reports"}
