@@ -189,7 +189,7 @@ def environment() -> dict:
 def run(sizes=(100, 300, 1000, 3000), rounds: int = 21, tape_max: int = 300) -> dict:
     rng = np.random.default_rng(7)
     a = rng.standard_normal((200, 200))
-    out = {"workload": 7, "subject": "histbp.control.adjoint_ode", "sizes": []}
+    out = {"workload": 7, "subject": "histbp.control.rk4_adjoint", "sizes": []}
     for n in sizes:
         phi = rng.uniform(-1.0, 1.0, n)
         variants = {
