@@ -32,6 +32,7 @@ References
 ----------
 Bellman (1953) [bellman1953]; Bellman (1957) [bellman1957];
 Bryson (1961) [bryson1961]; Bryson and Denham (1962) [bryson1962steepest];
+Bryson, Denham and Dreyfus (1963) [bryson1963inequality];
 Pontryagin et al. (1962) [pontryagin1962]; Dreyfus (1962) [dreyfus1962];
 Dreyfus (1973) [dreyfus1973]; Euler (1744) [euler1744]; Kelley (1960)
 [kelley1960]; Bryson and Ho (1969) [brysonho1969].

@@ -97,8 +97,8 @@ def bryson_denham(limit: float, n_steps: int) -> BrysonDenhamResult:
 
     References
     ----------
-    Bryson and Denham (1962) [bryson1962steepest]; Bryson and Ho (1969)
-    [brysonho1969].
+    Bryson, Denham and Dreyfus (1963) [bryson1963inequality]; Bryson and Ho
+    (1969) [brysonho1969].
 
     Examples
     --------
