@@ -24,7 +24,7 @@ __all__ = ["checked_kwargs", "sequence_arguments"]
 _NEUTRAL = {"out": None, "where": True}
 
 
-def checked_kwargs(prim: Primitive, func: Any, kwargs: dict) -> dict:
+def checked_kwargs(prim: Primitive, kwargs: dict) -> dict:
     """``kwargs`` without keywords left at their defaults, checked against ``prim``.
 
     ``np.vstack(xs, dtype=None)`` or ``np.sum(x, out=None)`` name a keyword the
@@ -65,5 +65,5 @@ def sequence_arguments(
                 raise TypeError(f"{prim.name} got multiple values for {name!r}")
             kwargs[name] = value
     if kwargs:
-        kwargs = checked_kwargs(prim, prim.fun, kwargs)
+        kwargs = checked_kwargs(prim, kwargs)
     return tuple(args[0]), kwargs

@@ -155,7 +155,7 @@ class Tracer:
         if kwargs:
             if kwargs.get("out") is not None and prim.vjps:
                 raise unsupported(name, _INPLACE)
-            kwargs = checked_kwargs(prim, ufunc, kwargs)
+            kwargs = checked_kwargs(prim, kwargs)
         return self._apply(prim, inputs, kwargs)
 
     def __array_function__(self, func, types, args, kwargs):
@@ -166,7 +166,7 @@ class Tracer:
             arrays, kwargs = sequence_arguments(prim, args, kwargs)
             return self._apply_sequence(prim, arrays, kwargs)
         if kwargs:
-            kwargs = checked_kwargs(prim, func, kwargs)
+            kwargs = checked_kwargs(prim, kwargs)
         return self._apply(prim, args, kwargs)
 
     def __array__(self, dtype=None, copy=None):
