@@ -42,6 +42,7 @@ extensions = [
     "histbp_cite",
     "histbp_site",
     "histbp_exec",
+    "warm_kernel",
     "histbp_source",
 ]
 
@@ -168,6 +169,12 @@ html_theme_options = {
     # the article header's button where the sidebar is folded away.
     "navbar_persistent": [],
     # --- end issue 10 ---
+}
+# The highlighted source pages behind the API's [source] links (about 60) keep the
+# logo, the links and the search box but not the site's table of contents:
+# rendering it into each of them took about 4 s of every build, in one process.
+html_sidebars = {
+    "_modules/**": ["navbar-logo.html", "icon-links.html", "search-button-field.html"]
 }
 # The ".md" download is the page's source as written, not a ".md.txt".
 html_sourcelink_suffix = ""
