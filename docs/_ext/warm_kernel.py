@@ -48,6 +48,14 @@ ADDRESS = "HISTBP_WARM_KERNEL"
 PRELOAD = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
+    # What a kernel imports as it starts, after the two above.
+    "ipykernel.debugger",
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.extensions.storemagic",
+    "sqlite3",
+    "tornado.platform.asyncio",
+    "tornado.queues",
     "numpy",
     "matplotlib.pyplot",
     "matplotlib_inline.backend_inline",
@@ -98,6 +106,9 @@ def serve(address: str) -> None:
     listener.bind(address)
     listener.listen(64)  # launchers may queue while the imports run
     parent = os.getppid()
+    # debugpy (imported by ipykernel.debugger) warns on stderr about frozen modules
+    # unless told not to; the debugger is never used here.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     for name in PRELOAD:
         with contextlib.suppress(ImportError):  # a kernel then imports it itself
             __import__(name)
