@@ -40,7 +40,6 @@ import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
 ADDRESS = "HISTBP_WARM_KERNEL"
 # Imported once by the warm process. Not ``histbp_inline`` itself: it sets up the
@@ -183,19 +182,26 @@ def _exit_with(connection: socket.socket) -> None:
 # --- the Sphinx side ----------------------------------------------------------------
 
 
-def _kernel_env(app) -> dict[str, str]:
-    spec = Path(app.confdir) / "_kernel" / "kernels" / "python3" / "kernel.json"
-    return {**os.environ, **json.loads(spec.read_text("utf-8")).get("env", {})}
+def _warm_kernel_spec():
+    """The pages' kernel spec (``python3`` on ``JUPYTER_PATH``) if it launches here."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec("python3")
+    except NoSuchKernel:
+        return None
+    return spec if __name__ in spec.argv else None
 
 
 def _start(app) -> None:
-    if app.config.nb_execution_mode == "off":
+    spec = _warm_kernel_spec()
+    if app.config.nb_execution_mode == "off" or spec is None:
         return
     folder = tempfile.mkdtemp(prefix="histbp-kernel-")
     address = os.path.join(folder, "warm.sock")
     process = subprocess.Popen(
         [sys.executable, "-m", "warm_kernel", "--serve", address],
-        env=_kernel_env(app),
+        env={**os.environ, **spec.env},
         stdin=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 10
