@@ -134,7 +134,9 @@ def _reap(_number: int, _frame: object) -> None:
 def _be_kernel(connection: socket.socket) -> None:
     """In the forked child: take on the launcher's request and run the kernel."""
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    message, streams, _, _ = socket.recv_fds(connection, 1 << 20, len(_STREAMS))
+    message, streams, _, _ = socket.recv_fds(connection, 1 << 16, len(_STREAMS))
+    while not message.endswith(b"\n"):  # the request is one line
+        message += connection.recv(1 << 16)
     request = json.loads(message)
     for stream, target in zip(streams, _STREAMS, strict=True):
         os.dup2(stream, target)
@@ -145,6 +147,8 @@ def _be_kernel(connection: socket.socket) -> None:
     os.environ.update(request["env"])
     sys.argv = ["ipykernel_launcher", *request["argv"]]
     sys.path[0] = os.getcwd()  # as for ``python -m ipykernel_launcher`` run here
+    if "numpy" in sys.modules:  # numpy's global generator, seeded afresh per kernel
+        sys.modules["numpy"].random.seed()
     connection.sendall(f"{os.getpid()}\n".encode())
     _exit_with(connection)
     status = 0

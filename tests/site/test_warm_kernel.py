@@ -85,6 +85,12 @@ def test_each_page_gets_a_fresh_kernel(warm_process, tmp_path):
     assert result == "False\n"
 
 
+def test_unseeded_numpy_draws_differ_between_kernels(warm_process, tmp_path):
+    draw = "import numpy as np\nprint(np.random.randint(2**62))"
+    first, second = (_run([draw], tmp_path)[0] for _ in range(2))
+    assert first != second
+
+
 def test_a_failing_cell_still_stops_the_page(warm_process, tmp_path):
     with pytest.raises(nbclient.exceptions.CellExecutionError, match="ZeroDivision"):
         _run(["1 / 0"], tmp_path)
