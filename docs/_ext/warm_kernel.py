@@ -198,8 +198,10 @@ def _warm_kernel_spec():
 
 
 def _start(app) -> None:
+    if app.config.nb_execution_mode == "off" or not hasattr(os, "fork"):
+        return  # no fork (Windows): the launchers start ordinary kernels
     spec = _warm_kernel_spec()
-    if app.config.nb_execution_mode == "off" or spec is None:
+    if spec is None:
         return
     folder = tempfile.mkdtemp(prefix="histbp-kernel-")
     address = os.path.join(folder, "warm.sock")
