@@ -207,3 +207,31 @@ def test_an_entry_page_reads_in_order(visit, entry):
     assert order["bars"] == 1 and order["ownBars"] == 0, order
     assert order["barAfterArticle"], "the previous/next bar is not after the article"
     seen.check()
+
+
+@VIEWPORTS
+def test_a_source_page_keeps_its_sidebar_toggle_and_way_back(visit, site_url, viewport):
+    # The highlighted-source pages (behind the API's [source] links) carry no table
+    # of contents (docs/conf.py html_sidebars). Their ☰ must still open the sidebar,
+    # with the logo's link home (and, on a desktop, the search box; a phone searches
+    # from the article header), and [docs] must lead back to the API entry.
+    seen = visit("_modules/histbp/nets/_layers.html", viewport=viewport)
+    page = seen.page
+    assert page.locator("nav.bd-docs-nav").count() == 0
+    toggle = page.locator(".primary-toggle")
+    if viewport is PHONE:
+        toggle.click()
+        modal = page.locator("#pst-primary-sidebar-modal[open]")
+        assert modal.locator(".navbar-brand").is_visible()
+        page.keyboard.press("Escape")
+        assert page.locator("#pst-primary-sidebar-modal[open]").count() == 0
+    else:
+        search = page.locator(".bd-sidebar-primary .search-button-field")
+        assert search.is_visible()
+        toggle.click()
+        search.wait_for(state="hidden")
+        toggle.click()
+        search.wait_for(state="visible")
+    page.locator("a.viewcode-back").first.click()
+    page.wait_for_url(f"{site_url}api/nets.html#histbp.nets.*")
+    seen.check()
