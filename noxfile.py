@@ -103,7 +103,8 @@ def docs(session: nox.Session) -> None:
     fresh = ["-E"] if mode == "force" else []
     # Three reading processes per core: Sphinx cuts the pages into a few fixed
     # runs, and with fewer processes the last run's kernels went on alone on one
-    # core (2 cores, cold builds: one per core 112-130 s, two 94 s, three 90-93 s).
+    # core. Cold builds on 2 cores, same code, one after the other: -j 4 94 s,
+    # -j 6 90-93 s (before the last cuts of the pages' cells).
     parallel = mode == "force" and "serial" not in session.posargs
     jobs = ["-j", str(3 * (os.cpu_count() or 1))] if parallel else []
     session.run(

@@ -172,7 +172,7 @@ html_theme_options = {
 }
 # The highlighted source pages behind the API's [source] links (about 60) keep the
 # logo, the links and the search box but not the site's table of contents:
-# rendering it into each of them took about 4 s of every build, in one process.
+# rendering it into each of them took about 1 s of every build, in one process.
 html_sidebars = {
     "_modules/**": ["navbar-logo.html", "icon-links.html", "search-button-field.html"]
 }

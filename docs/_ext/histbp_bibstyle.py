@@ -61,8 +61,8 @@ def _register_installed_styles() -> None:
 
     pybtex finds a plugin by scanning every installed distribution's entry points,
     on each lookup, unless the plugin was registered at run time; sphinxcontrib-bibtex
-    looks the styles up for every citation. Registering them here, once, saved about
-    5 s of CPU per build (some 900 lookups).
+    looks the styles up for every citation: some 900 lookups per build, 10 s in a
+    profiled serial build. Registered here, once, they take microseconds.
     """
     for distribution in distributions():
         for entry in distribution.entry_points:
